@@ -1,0 +1,153 @@
+//! Loader behaviour: scalar meaning, positions, streams, lists and hostile input.
+
+use super::*;
+
+fn one(text: &str) -> Object {
+    let mut file = load_str("t.yaml", text);
+    assert!(file.errors.is_empty(), "unexpected errors: {:?}", file.errors);
+    assert_eq!(file.objects.len(), 1, "expected one object");
+    file.objects.remove(0)
+}
+
+const POD_HEAD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n";
+
+#[test]
+fn yaml_1_1_booleans_mean_what_they_mean_to_kubernetes() {
+    let cases = [
+        ("privileged: yes", "privileged", true),
+        ("hostNetwork: on", "hostNetwork", true),
+        ("runAsNonRoot: y", "runAsNonRoot", true),
+        ("readOnly: No", "readOnly", false),
+        ("hostPID: OFF", "hostPID", false),
+        ("hostIPC: True", "hostIPC", true),
+    ];
+    for (line, key, expected) in cases {
+        let object = one(&format!("{POD_HEAD}spec:\n  {line}\n"));
+        assert_eq!(
+            object.value["spec"][key],
+            serde_json::Value::Bool(expected),
+            "`{line}` must be the boolean {expected}"
+        );
+    }
+}
+
+#[test]
+fn quoted_booleans_stay_strings() {
+    let object = one(&format!("{POD_HEAD}spec:\n  privileged: \"yes\"\n"));
+    assert_eq!(object.value["spec"]["privileged"], "yes");
+}
+
+#[test]
+fn legacy_octal_is_octal() {
+    let object = one(&format!("{POD_HEAD}spec:\n  defaultMode: 0644\n  other: 0o755\n  plain: 644\n"));
+    assert_eq!(object.value["spec"]["defaultMode"], 420);
+    assert_eq!(object.value["spec"]["other"], 493);
+    assert_eq!(object.value["spec"]["plain"], 644);
+}
+
+#[test]
+fn pointers_resolve_to_the_line_of_the_key() {
+    let object = one(&format!(
+        "{POD_HEAD}spec:\n  containers:\n  - name: app\n    securityContext:\n      privileged: true\n"
+    ));
+    let at = object.resolve("/spec/containers/0/securityContext/privileged");
+    assert!(at.exact);
+    assert_eq!((at.location.line, at.location.column), (9, 7));
+    let missing = object.resolve("/spec/containers/0/securityContext/runAsNonRoot");
+    assert!(!missing.exact);
+    assert_eq!(missing.location.line, 8);
+}
+
+#[test]
+fn lines_count_from_the_start_of_the_file_in_later_documents() {
+    let text = format!("# header\n---\n{POD_HEAD}---\n{POD_HEAD}spec:\n  hostPID: true\n");
+    let file = load_str("multi.yaml", &text);
+    assert_eq!(file.objects.len(), 2);
+    let second = &file.objects[1];
+    assert_eq!(second.origin.document, 2);
+    assert_eq!(second.resolve("/spec/hostPID").location.line, 13);
+}
+
+#[test]
+fn lists_are_unpacked_and_keep_positions() {
+    let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: b\n- just: text\n";
+    let file = load_str("list.yaml", text);
+    let kinds: Vec<_> = file.objects.iter().map(|o| o.kind.as_str()).collect();
+    assert_eq!(kinds, ["ConfigMap", "Secret"]);
+    assert_eq!(file.objects[1].origin.item, Some(1));
+    assert_eq!(file.objects[1].resolve("/metadata/name").location.line, 10);
+    assert_eq!(file.skipped.len(), 1);
+    assert_eq!(file.skipped[0].item, Some(2));
+}
+
+#[test]
+fn documents_without_kind_are_skipped_and_empty_ones_ignored() {
+    let text = "---\n# only a comment\n---\nfoo: bar\n---\n---\n- a\n";
+    let file = load_str("odd.yaml", text);
+    assert!(file.objects.is_empty());
+    let reasons: Vec<_> = file.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert_eq!(reasons, ["it has no apiVersion", "it is not a mapping"]);
+}
+
+#[test]
+fn a_bad_document_does_not_hide_the_others() {
+    let text = format!("{POD_HEAD}---\nkey: [unclosed\n---\n{POD_HEAD}");
+    let file = load_str("bad.yaml", &text);
+    assert_eq!(file.objects.len(), 2);
+    assert_eq!(file.errors.len(), 1);
+    let LoadError::Parse { location, document, .. } = &file.errors[0] else {
+        panic!("expected a parse error, got {:?}", file.errors[0]);
+    };
+    assert_eq!(*document, 1);
+    assert!(location.is_some_and(|l| l.line >= 6), "error location {location:?}");
+}
+
+#[test]
+fn json_streams_and_json_lists_load() {
+    let text = "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"a\"}}\n{\"apiVersion\": \"v1\", \"kind\": \"Pod\",\n \"metadata\": {\"name\": \"b\"}}\n";
+    let file = load_str("s.json", text);
+    assert_eq!(file.objects.len(), 2);
+    assert_eq!(file.objects[1].name(), "b");
+    assert_eq!(file.objects[1].resolve("/metadata/name").location.line, 3);
+}
+
+#[test]
+fn billion_laughs_is_one_clear_error() {
+    let mut text = String::from("a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for i in 1..10 {
+        let prev = i - 1;
+        text.push_str(&format!(
+            "a{i}: &a{i} [*a{prev},*a{prev},*a{prev},*a{prev},*a{prev},*a{prev},*a{prev},*a{prev},*a{prev}]\n"
+        ));
+    }
+    let file = load_str("lol.yaml", &text);
+    assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
+    assert!(file.objects.is_empty());
+}
+
+#[test]
+fn deep_nesting_is_one_clear_error() {
+    let depth = 10_000;
+    let text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let file = load_str("deep.yaml", &text);
+    assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
+    let block: String = (0..depth).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+    let file = load_str("deep-block.yaml", &block);
+    assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
+}
+
+#[test]
+fn binary_and_invalid_utf8_are_errors_naming_the_file() {
+    let file = load_bytes(Arc::from("bin.yaml"), vec![0x7f, b'E', b'L', b'F', 0, 1, 2]);
+    assert_eq!(file.errors[0].to_string(), "bin.yaml: binary file (contains NUL bytes), not a manifest");
+    let file = load_bytes(Arc::from("latin1.yaml"), b"a: caf\xe9\n".to_vec());
+    assert_eq!(file.errors[0].to_string(), "latin1.yaml: invalid UTF-8 at byte 6");
+}
+
+#[test]
+fn truncated_yaml_reports_path_line_and_column() {
+    let file = load_str("cut.yaml", &format!("{POD_HEAD}spec:\n  containers:\n  - name: \"app\n"));
+    assert_eq!(file.errors.len(), 1);
+    let message = file.errors[0].to_string();
+    assert!(message.starts_with("cut.yaml:"), "{message}");
+}

@@ -1,0 +1,265 @@
+//! `PodSpecView`: the pod spec inside any object that runs pods, with pointers to every part.
+
+use serde_json::{Map, Value};
+
+use crate::object::Object;
+use crate::pointer;
+
+/// Where the pod template sits in each kind that has one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TemplatePath {
+    /// `Pod`: `/spec`, metadata at `/metadata`.
+    Pod,
+    /// Controllers: `/spec/template/spec`.
+    Template,
+    /// `CronJob`: `/spec/jobTemplate/spec/template/spec`.
+    CronJob,
+    /// `PodTemplate`: `/template/spec`.
+    PodTemplate,
+}
+
+impl TemplatePath {
+    fn for_object(object: &Object) -> Option<Self> {
+        let group = object.group();
+        let path = match (object.kind.as_str(), group) {
+            ("Pod", "") => Self::Pod,
+            ("PodTemplate", "") => Self::PodTemplate,
+            ("ReplicationController", "") => Self::Template,
+            ("Deployment" | "ReplicaSet" | "DaemonSet", "apps" | "extensions") => Self::Template,
+            ("StatefulSet", "apps") => Self::Template,
+            ("Job", "batch") => Self::Template,
+            ("CronJob", "batch") => Self::CronJob,
+            _ => return None,
+        };
+        Some(path)
+    }
+
+    fn metadata_pointer(self) -> &'static str {
+        match self {
+            Self::Pod => "/metadata",
+            Self::Template => "/spec/template/metadata",
+            Self::CronJob => "/spec/jobTemplate/spec/template/metadata",
+            Self::PodTemplate => "/template/metadata",
+        }
+    }
+
+    fn spec_pointer(self) -> &'static str {
+        match self {
+            Self::Pod => "/spec",
+            Self::Template => "/spec/template/spec",
+            Self::CronJob => "/spec/jobTemplate/spec/template/spec",
+            Self::PodTemplate => "/template/spec",
+        }
+    }
+}
+
+static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+
+/// The pod spec of an object, with its pod metadata (where annotations such as the AppArmor
+/// and seccomp ones live).
+#[derive(Clone, Copy, Debug)]
+pub struct PodSpecView<'a> {
+    pub object: &'a Object,
+    spec: &'a Map<String, Value>,
+    metadata: &'a Map<String, Value>,
+    path: TemplatePath,
+}
+
+/// Which list a container comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ContainerKind {
+    Init,
+    Regular,
+    Ephemeral,
+}
+
+impl ContainerKind {
+    /// The field of the pod spec that holds this list.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Init => "initContainers",
+            Self::Regular => "containers",
+            Self::Ephemeral => "ephemeralContainers",
+        }
+    }
+
+    /// How messages name the container: "init container", "container", "ephemeral container".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Init => "init container",
+            Self::Regular => "container",
+            Self::Ephemeral => "ephemeral container",
+        }
+    }
+}
+
+/// One container of a pod spec.
+#[derive(Clone, Debug)]
+pub struct ContainerView<'a> {
+    pub kind: ContainerKind,
+    pub index: usize,
+    pub name: &'a str,
+    pub value: &'a Map<String, Value>,
+    /// Pointer to the container in the object.
+    pub pointer: String,
+}
+
+impl<'a> ContainerView<'a> {
+    /// The pointer of a field of this container, e.g. `&["securityContext", "privileged"]`.
+    pub fn pointer_to(&self, path: &[&str]) -> String {
+        path.iter().fold(self.pointer.clone(), |p, key| pointer::join(&p, key))
+    }
+
+    pub fn get(&self, path: &[&str]) -> Option<&'a Value> {
+        get_path(self.value, path)
+    }
+
+    pub fn security_context(&self) -> Option<&'a Map<String, Value>> {
+        self.value.get("securityContext")?.as_object()
+    }
+
+    /// "container \"app\"", for messages.
+    pub fn describe(&self) -> String {
+        format!("{} \"{}\"", self.kind.noun(), self.name)
+    }
+}
+
+impl<'a> PodSpecView<'a> {
+    /// The pod spec of `object`, if its kind runs pods and the spec is a mapping.
+    pub fn of(object: &'a Object) -> Option<Self> {
+        let path = TemplatePath::for_object(object)?;
+        let spec = object.value.pointer(path.spec_pointer())?.as_object()?;
+        let metadata = object
+            .value
+            .pointer(path.metadata_pointer())
+            .and_then(Value::as_object)
+            .unwrap_or(&EMPTY);
+        Some(Self { object, spec, metadata, path })
+    }
+
+    pub fn spec(&self) -> &'a Map<String, Value> {
+        self.spec
+    }
+
+    /// Pointer to the pod spec in the object.
+    pub fn spec_pointer(&self) -> &'static str {
+        self.path.spec_pointer()
+    }
+
+    /// Pointer to a field of the pod spec, e.g. `&["securityContext", "runAsNonRoot"]`.
+    pub fn pointer_to(&self, path: &[&str]) -> String {
+        path.iter().fold(self.path.spec_pointer().to_string(), |p, key| pointer::join(&p, key))
+    }
+
+    pub fn get(&self, path: &[&str]) -> Option<&'a Value> {
+        get_path(self.spec, path)
+    }
+
+    /// The pod-level security context.
+    pub fn security_context(&self) -> Option<&'a Map<String, Value>> {
+        self.spec.get("securityContext")?.as_object()
+    }
+
+    /// Pod template metadata (for a Pod, the object's own metadata).
+    pub fn metadata(&self) -> &'a Map<String, Value> {
+        self.metadata
+    }
+
+    pub fn metadata_pointer(&self) -> &'static str {
+        self.path.metadata_pointer()
+    }
+
+    pub fn annotations(&self) -> Option<&'a Map<String, Value>> {
+        self.metadata.get("annotations")?.as_object()
+    }
+
+    pub fn labels(&self) -> Option<&'a Map<String, Value>> {
+        self.metadata.get("labels")?.as_object()
+    }
+
+    /// Pointer to one annotation of the pod template.
+    pub fn annotation_pointer(&self, key: &str) -> String {
+        pointer::join(&format!("{}/annotations", self.path.metadata_pointer()), key)
+    }
+
+    /// `spec.os.name`, when set.
+    pub fn os_name(&self) -> Option<&'a str> {
+        self.get(&["os", "name"])?.as_str()
+    }
+
+    /// Init, regular and ephemeral containers, in that order, with their pointers.
+    pub fn containers(&self) -> impl Iterator<Item = ContainerView<'a>> + 'a {
+        let spec = self.spec;
+        let spec_pointer = self.path.spec_pointer();
+        [ContainerKind::Init, ContainerKind::Regular, ContainerKind::Ephemeral]
+            .into_iter()
+            .flat_map(move |kind| {
+                let list = spec.get(kind.field()).and_then(Value::as_array);
+                list.into_iter().flatten().enumerate().filter_map(move |(index, value)| {
+                    let value = value.as_object()?;
+                    let name = value.get("name").and_then(Value::as_str).unwrap_or("");
+                    Some(ContainerView {
+                        kind,
+                        index,
+                        name,
+                        value,
+                        pointer: format!("{spec_pointer}/{}/{index}", kind.field()),
+                    })
+                })
+            })
+    }
+
+    /// The pod's volumes with their pointers.
+    pub fn volumes(&self) -> impl Iterator<Item = (usize, &'a Map<String, Value>, String)> + 'a {
+        let spec_pointer = self.path.spec_pointer();
+        self.spec
+            .get("volumes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .filter_map(move |(i, v)| Some((i, v.as_object()?, format!("{spec_pointer}/volumes/{i}"))))
+    }
+}
+
+fn get_path<'a>(map: &'a Map<String, Value>, path: &[&str]) -> Option<&'a Value> {
+    let (first, rest) = path.split_first()?;
+    let mut value = map.get(*first)?;
+    for key in rest {
+        value = value.get(*key)?;
+    }
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loader::load_str;
+
+    #[test]
+    fn cronjob_containers_are_found_with_pointers() {
+        let file = load_str(
+            "cj.yaml",
+            "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers: [{name: init}]\n          containers: [{name: app}]\n",
+        );
+        let object = &file.objects[0];
+        let pod = PodSpecView::of(object).expect("a cronjob has a pod spec");
+        let containers: Vec<_> = pod.containers().map(|c| (c.name, c.pointer)).collect();
+        assert_eq!(
+            containers,
+            [
+                ("init", "/spec/jobTemplate/spec/template/spec/initContainers/0".to_string()),
+                ("app", "/spec/jobTemplate/spec/template/spec/containers/0".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn kinds_outside_their_group_have_no_pod_spec() {
+        let file = load_str(
+            "x.yaml",
+            "apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: x}\nspec: {template: {spec: {containers: []}}}\n",
+        );
+        assert!(PodSpecView::of(&file.objects[0]).is_none());
+    }
+}
