@@ -1,0 +1,179 @@
+//! Evaluating objects: which rules run, and how their violations become findings.
+
+use palisade_model::{Object, ObjectRef, PodSpecView};
+
+use crate::finding::{Finding, Violation};
+use crate::pss::{PssLevel, PssProfile, PssVersion};
+use crate::registry::RULES;
+use crate::rule::{Check, PssCheck, RuleDef, Severity};
+
+/// What the engine needs to know besides the objects.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// The profile for objects whose namespace does not say otherwise.
+    pub pss: PssProfile,
+}
+
+/// Runs the registry's rules over objects.
+#[derive(Debug)]
+pub struct Engine {
+    settings: Settings,
+    rules: Vec<&'static RuleDef>,
+}
+
+/// What the engine found in one object. PSS results are kept for every policy version the
+/// checks distinguish, so the profile can be chosen after all namespaces of an input are known.
+#[derive(Clone, Debug, Default)]
+pub struct ObjectResult {
+    /// Findings of the rules that do not depend on a PSS profile.
+    pub findings: Vec<Finding>,
+    pss: Vec<PssEntry>,
+}
+
+/// The violations of one PSS check over a range of policy versions.
+#[derive(Clone, Debug)]
+struct PssEntry {
+    check: &'static PssCheck,
+    /// First minor version (inclusive) for which these findings hold.
+    from: u16,
+    /// First minor version for which they no longer hold (exclusive); `None` is open-ended.
+    until: Option<u16>,
+    findings: Vec<Finding>,
+}
+
+impl Engine {
+    pub fn new(settings: Settings) -> Self {
+        Self { settings, rules: RULES.to_vec() }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn rules(&self) -> &[&'static RuleDef] {
+        &self.rules
+    }
+
+    /// Evaluates every rule on one object.
+    pub fn evaluate(&self, object: &Object) -> ObjectResult {
+        let mut result = ObjectResult::default();
+        let pod = PodSpecView::of(object);
+        let object_ref = object.object_ref();
+        let mut violations = Vec::new();
+        for &rule in &self.rules {
+            match &rule.check {
+                Check::Pss(check) => {
+                    if let Some(pod) = &pod {
+                        self.evaluate_pss(rule, check, pod, &object_ref, &mut result.pss);
+                    }
+                }
+                Check::Pod(check) => {
+                    if let Some(pod) = &pod {
+                        check(pod, &self.settings, &mut violations);
+                    }
+                }
+                Check::Object(check) => check(object, &self.settings, &mut violations),
+            }
+            let severity = self.severity(rule);
+            result.findings.extend(
+                violations.drain(..).map(|v| finding(rule, severity, &object_ref, v)),
+            );
+        }
+        result
+    }
+
+    fn severity(&self, rule: &'static RuleDef) -> Severity {
+        rule.severity
+    }
+
+    /// Runs a PSS check once per revision and keeps the revisions that found something.
+    fn evaluate_pss(
+        &self,
+        rule: &'static RuleDef,
+        check: &'static PssCheck,
+        pod: &PodSpecView<'_>,
+        object_ref: &ObjectRef,
+        out: &mut Vec<PssEntry>,
+    ) {
+        let severity = self.severity(rule);
+        let mut violations = Vec::new();
+        for (i, &from) in check.revisions.iter().enumerate() {
+            (check.check)(pod, PssVersion::new(from), &mut violations);
+            if violations.is_empty() {
+                continue;
+            }
+            out.push(PssEntry {
+                check,
+                from,
+                until: check.revisions.get(i + 1).copied(),
+                findings: violations.drain(..).map(|v| finding(rule, severity, object_ref, v)).collect(),
+            });
+        }
+    }
+}
+
+fn finding(rule: &'static RuleDef, severity: Severity, object: &ObjectRef, v: Violation) -> Finding {
+    Finding {
+        rule,
+        severity,
+        object: object.clone(),
+        pointer: v.pointer,
+        message: v.message,
+        help: v.help,
+    }
+}
+
+impl ObjectResult {
+    /// Every finding, of every PSS revision too, so that front ends can annotate them (with
+    /// file positions, say) before the profile is chosen.
+    pub fn all_findings_mut(&mut self) -> impl Iterator<Item = &mut Finding> {
+        self.findings.iter_mut().chain(self.pss.iter_mut().flat_map(|e| e.findings.iter_mut()))
+    }
+
+    /// Whether any PSS check fails at any version (a cheap test before choosing a profile).
+    pub fn has_pss_findings(&self) -> bool {
+        !self.pss.is_empty()
+    }
+
+    /// The PSS findings under a profile, as the admission plugin would decide: the checks of
+    /// the level in their revision for the version, with restricted checks replacing the
+    /// baseline checks they override. Where a baseline check and its restricted override flag
+    /// the same field, the field is reported once, as the (more severe) baseline finding.
+    pub fn pss_findings(&self, profile: PssProfile) -> Vec<Finding> {
+        if profile.level == PssLevel::Privileged {
+            return Vec::new();
+        }
+        let minor = profile.version.minor();
+        let in_force = |e: &&PssEntry| {
+            e.check.level <= profile.level && e.from <= minor && e.until.is_none_or(|u| minor < u)
+        };
+        let active: Vec<&PssEntry> = self.pss.iter().filter(in_force).collect();
+        let overridden = |id: &str| {
+            profile.level == PssLevel::Restricted
+                && active.iter().any(|e| e.check.overrides.is_some_and(|(b, from)| b == id && from <= minor))
+        };
+        let mut out: Vec<Finding> = Vec::new();
+        for entry in &active {
+            if overridden(entry.check.id) {
+                continue;
+            }
+            let baseline = entry
+                .check
+                .overrides
+                .filter(|(_, from)| profile.level == PssLevel::Restricted && *from <= minor)
+                .and_then(|(id, _)| active.iter().find(|e| e.check.id == id));
+            for found in &entry.findings {
+                let same_field = baseline.and_then(|b| b.findings.iter().find(|f| f.pointer == found.pointer));
+                out.push(same_field.unwrap_or(found).clone());
+            }
+        }
+        out
+    }
+
+    /// All findings under a profile: the profile-independent ones, then the PSS ones.
+    pub fn findings_under(&self, profile: PssProfile) -> Vec<Finding> {
+        let mut all = self.findings.clone();
+        all.extend(self.pss_findings(profile));
+        all
+    }
+}

@@ -1,0 +1,17 @@
+//! The rule engine: rule definitions, the registry, and evaluation of objects into findings.
+//!
+//! Rules are pure functions over views of [`palisade_model::Object`]; they report JSON pointers
+//! and never do IO. Front ends turn findings into file:line, denial messages or cluster paths.
+
+mod engine;
+mod finding;
+pub mod pss;
+mod registry;
+mod rule;
+mod rules;
+
+pub use engine::{Engine, ObjectResult, Settings};
+pub use finding::{Finding, Violation};
+pub use pss::{PssLevel, PssProfile, PssVersion};
+pub use registry::{find_rule, RULES};
+pub use rule::{Category, Check, PssCheck, RuleDef, Severity};

@@ -1,0 +1,3 @@
+//! The rule catalog, one file per rule, grouped by category.
+
+pub(crate) mod pss;
