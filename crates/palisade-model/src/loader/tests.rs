@@ -151,3 +151,21 @@ fn truncated_yaml_reports_path_line_and_column() {
     let message = file.errors[0].to_string();
     assert!(message.starts_with("cut.yaml:"), "{message}");
 }
+
+#[test]
+fn duplicate_keys_keep_the_last_value_and_its_position() {
+    let object = one(&format!("{POD_HEAD}spec:\n  hostPID: false\n  hostPID: true\n"));
+    assert_eq!(object.value["spec"]["hostPID"], true);
+    assert_eq!(object.resolve("/spec/hostPID").location.line, 7);
+}
+
+#[test]
+fn crd_bodies_are_parsed_for_errors_but_not_built() {
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x.example.com}\nspec:\n  group: example.com\n";
+    let object = one(crd);
+    assert_eq!(object.name(), "x.example.com");
+    assert!(object.value.get("spec").is_none());
+    let broken = format!("{crd}  names: [oops\n");
+    let file = load_str("crd.yaml", &broken);
+    assert_eq!(file.errors.len(), 1, "a syntax error inside a skipped body is still reported");
+}

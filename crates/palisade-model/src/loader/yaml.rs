@@ -49,7 +49,7 @@ fn options() -> serde_saphyr::Options {
             max_reader_input_bytes: None,
         },
         alias_limits: alias_limits,
-        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
         legacy_octal_numbers: true,
         strict_booleans: false,
     }
@@ -62,7 +62,7 @@ pub(crate) fn parse_documents(
     text: &str,
     first_line: u32,
 ) -> Result<Vec<ParsedDocument>, ParseFailure> {
-    let documents: Vec<Spanned<Located>> =
+    let documents: Vec<Spanned<Root>> =
         serde_saphyr::from_multiple_with_options(text, options()).map_err(|error| {
             ParseFailure {
                 message: describe(&error),
@@ -75,10 +75,11 @@ pub(crate) fn parse_documents(
     Ok(documents
         .into_iter()
         .map(|doc| {
-            let mut root = doc.value.node;
+            let Root(located) = doc.value;
+            let mut root = located.node;
             root.location = shift(doc.referenced, first_line);
             shift_children(&mut root.children, first_line);
-            ParsedDocument { value: doc.value.value, root }
+            ParsedDocument { value: located.value, root }
         })
         .collect())
 }
@@ -149,11 +150,34 @@ fn location_of(span: &serde_saphyr::Location) -> Location {
 
 impl<'de> Deserialize<'de> for Located {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(LocatedVisitor)
+        deserializer.deserialize_any(LocatedVisitor { root: false })
     }
 }
 
-struct LocatedVisitor;
+/// A document's root node, which may skip building the bodies nobody reads.
+struct Root(Located);
+
+impl<'de> Deserialize<'de> for Root {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LocatedVisitor { root: true }).map(Root)
+    }
+}
+
+/// Kinds whose body (everything but `apiVersion`, `kind` and `metadata`) no rule reads.
+///
+/// CustomResourceDefinitions are a third of the bytes of typical inputs (one schema can reach a
+/// megabyte) and no rule looks inside them. Their bodies are still parsed, so syntax errors and
+/// resource limits are reported exactly as before, but no value or source map is built for
+/// them. The body is only skipped when `apiVersion` and `kind` come before it, as they do in
+/// practice; otherwise the document is built in full.
+fn body_unread(api_version: Option<&str>, kind: Option<&str>) -> bool {
+    kind == Some("CustomResourceDefinition")
+        && api_version.is_some_and(|v| v.starts_with("apiextensions.k8s.io/"))
+}
+
+struct LocatedVisitor {
+    root: bool,
+}
 
 impl<'de> Visitor<'de> for LocatedVisitor {
     type Value = Located;
@@ -219,6 +243,16 @@ impl<'de> Visitor<'de> for LocatedVisitor {
         let mut values = Map::new();
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
         while let Some(key) = map.next_key::<Spanned<Key>>()? {
+            if self.root
+                && !matches!(key.value.0.as_str(), "apiVersion" | "kind" | "metadata")
+                && body_unread(
+                    values.get("apiVersion").and_then(Value::as_str),
+                    values.get("kind").and_then(Value::as_str),
+                )
+            {
+                map.next_value::<de::IgnoredAny>()?;
+                continue;
+            }
             let item: Spanned<Located> = grow(|| map.next_value())?;
             let mut node = item.value.node;
             node.location = location_of(&key.referenced);

@@ -1,0 +1,71 @@
+//! The JSON report: a documented, versioned schema (`docs/json-output.md`).
+
+use serde_json::{json, Map, Value};
+
+use crate::model::{Report, ReportFinding};
+
+/// Bumped on any change that could break a consumer; additions bump the minor number.
+pub const JSON_SCHEMA_VERSION: &str = "1.0";
+
+/// Renders the report as one JSON document.
+pub fn render_json(report: &Report, tool_version: &str) -> String {
+    let summary = report.summary();
+    let by_severity: Map<String, Value> = palisade_rules::Severity::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), json!(summary.by_severity.get(s).copied().unwrap_or(0))))
+        .collect();
+    let document = json!({
+        "schemaVersion": JSON_SCHEMA_VERSION,
+        "tool": { "name": "palisade", "version": tool_version },
+        "summary": {
+            "files": report.files,
+            "objects": report.objects,
+            "findings": summary.findings,
+            "bySeverity": by_severity,
+            "skippedDocuments": report.skipped.len(),
+            "inputErrors": report.errors.len(),
+        },
+        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
+        "inputErrors": report.errors.iter().map(|e| json!({
+            "type": "input-error",
+            "file": e.path,
+            "line": e.line,
+            "column": e.column,
+            "message": e.message,
+        })).collect::<Vec<_>>(),
+        "skippedDocuments": report.skipped.iter().map(|s| json!({
+            "type": "skipped-document",
+            "file": s.path,
+            "document": s.document,
+            "item": s.item,
+            "line": s.line,
+            "reason": s.reason,
+        })).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn finding(f: &ReportFinding) -> Value {
+    let finding = &f.finding;
+    let rule = finding.rule;
+    let mut record = json!({
+        "type": "finding",
+        "code": rule.code,
+        "rule": rule.name,
+        "category": rule.category.as_str(),
+        "severity": finding.severity.as_str(),
+        "message": finding.message,
+        "help": finding.help,
+        "object": finding.object,
+        "file": f.location.as_ref().map(|l| l.path.to_string()),
+        "line": f.location.as_ref().map(|l| l.line),
+        "column": f.location.as_ref().map(|l| l.column),
+        "pointer": finding.pointer,
+    });
+    if let (Some(check), Value::Object(map)) = (rule.pss_check(), &mut record) {
+        map.insert("pssCheck".to_string(), json!(check.id));
+    }
+    record
+}

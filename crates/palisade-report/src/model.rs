@@ -1,0 +1,88 @@
+//! The report every renderer reads: located findings, input errors and skipped documents.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use palisade_rules::{Finding, Severity};
+
+/// Where a finding is in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileLocation {
+    pub path: Arc<str>,
+    pub line: u32,
+    pub column: u32,
+    /// False when the field is absent and the location is its nearest existing parent.
+    pub exact: bool,
+    /// The text of the line, for quoting.
+    pub source_line: Option<String>,
+}
+
+/// A finding and where it is.
+#[derive(Clone, Debug)]
+pub struct ReportFinding {
+    pub finding: Finding,
+    pub location: Option<FileLocation>,
+}
+
+/// An input that could not be read or a document that could not be parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    pub path: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+/// A document that is not a Kubernetes object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub document: usize,
+    pub item: Option<usize>,
+    pub line: u32,
+    pub reason: String,
+}
+
+/// Everything one scan produced.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub findings: Vec<ReportFinding>,
+    pub errors: Vec<InputError>,
+    pub skipped: Vec<Skipped>,
+    pub files: usize,
+    pub objects: usize,
+}
+
+/// Counts for summary lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub by_severity: BTreeMap<Severity, usize>,
+    pub findings: usize,
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::default();
+        for f in &self.findings {
+            *summary.by_severity.entry(f.finding.severity).or_default() += 1;
+            summary.findings += 1;
+        }
+        summary
+    }
+
+    /// Sorts findings by file, line, column and rule, and errors and skipped documents by file.
+    pub fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            let key = |f: &ReportFinding| {
+                let (path, line, column) = f
+                    .location
+                    .as_ref()
+                    .map_or((None, 0, 0), |l| (Some(l.path.clone()), l.line, l.column));
+                (path, line, column, f.finding.rule.code, f.finding.pointer.clone())
+            };
+            key(a).cmp(&key(b))
+        });
+        self.errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        self.skipped.sort_by(|a, b| (&a.path, a.document, a.item).cmp(&(&b.path, b.document, b.item)));
+    }
+}

@@ -1,0 +1,155 @@
+//! Compiler-style terminal output: `path:line:col`, the rule, the quoted line with a caret,
+//! and what to do instead.
+
+use std::fmt::Write as _;
+
+use palisade_rules::Severity;
+
+use crate::model::{FileLocation, Report, ReportFinding};
+
+/// How text output looks.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextOptions {
+    /// ANSI colours.
+    pub color: bool,
+    /// List skipped documents one by one, not only their count.
+    pub verbose: bool,
+}
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+    fn severity(&self, severity: Severity) -> String {
+        let code = match severity {
+            Severity::Critical => "1;35",
+            Severity::High => "1;31",
+            Severity::Medium => "1;33",
+            Severity::Low => "1;36",
+            Severity::Info => "1;34",
+        };
+        self.paint(code, severity.as_str())
+    }
+}
+
+/// Renders the whole report as text.
+pub fn render_text(report: &Report, options: TextOptions) -> String {
+    let style = Style { on: options.color };
+    let mut out = String::new();
+    for error in &report.errors {
+        let position = match (error.line, error.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", error.path),
+            (Some(l), None) => format!("{}:{l}", error.path),
+            _ => error.path.clone(),
+        };
+        let _ = writeln!(out, "{}: {} {}", style.bold(&position), style.paint("1;31", "error:"), error.message);
+    }
+    if !report.errors.is_empty() {
+        out.push('\n');
+    }
+    for finding in &report.findings {
+        render_finding(&mut out, finding, &style);
+    }
+    if options.verbose {
+        for s in &report.skipped {
+            let item = s.item.map(|i| format!(", item {i}")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{}: skipped document {}{item}: {}",
+                style.dim(&format!("{}:{}", s.path, s.line)),
+                s.document,
+                s.reason
+            );
+        }
+    }
+    out.push_str(&summary_line(report, &style));
+    out.push('\n');
+    out
+}
+
+fn render_finding(out: &mut String, f: &ReportFinding, style: &Style) {
+    let finding = &f.finding;
+    let position = match &f.location {
+        Some(l) => format!("{}:{}:{}", l.path, l.line, l.column),
+        None => "<unknown>".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "{}: {} {} [{}] {}",
+        style.bold(&position),
+        style.bold(finding.rule.code),
+        finding.rule.name,
+        style.severity(finding.severity),
+        finding.message
+    );
+    if let Some(location) = &f.location {
+        quote(out, location, style);
+    }
+    let _ = writeln!(out, "   {} {} {}", style.dim("="), style.bold("object:"), finding.object);
+    let _ = writeln!(out, "   {} {} {}", style.dim("="), style.bold("help:"), finding.help);
+    out.push('\n');
+}
+
+/// The offending line, with a caret under the key or value the finding names.
+fn quote(out: &mut String, location: &FileLocation, style: &Style) {
+    let Some(line) = &location.source_line else { return };
+    let number = location.line.to_string();
+    let gutter = " ".repeat(number.len());
+    let column = usize::try_from(location.column.saturating_sub(1)).unwrap_or(0);
+    let prefix: String = line.chars().take(column).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    let width = token_width(line, column).max(1);
+    let _ = writeln!(out, "{gutter} {}", style.dim("|"));
+    let _ = writeln!(out, "{} {} {}", style.dim(&number), style.dim("|"), line.trim_end());
+    let marker = if location.exact { "^".repeat(width) } else { format!("{} field is missing here", "^".repeat(width)) };
+    let _ = writeln!(out, "{gutter} {} {prefix}{}", style.dim("|"), style.paint("1;31", &marker));
+}
+
+/// The width of the key or scalar starting at `column` (in characters): up to the `:` of a key,
+/// or to the end of a flow item or of the line.
+fn token_width(line: &str, column: usize) -> usize {
+    let rest: String = line.chars().skip(column).collect();
+    let stop = rest.find([':', '#', ',', '}', ']']).unwrap_or(rest.len());
+    rest[..stop].trim_end().chars().count()
+}
+
+fn summary_line(report: &Report, style: &Style) -> String {
+    let summary = report.summary();
+    let mut parts = Vec::new();
+    for severity in Severity::ALL {
+        if let Some(n) = summary.by_severity.get(&severity) {
+            parts.push(format!("{n} {}", style.severity(severity)));
+        }
+    }
+    let findings = match summary.findings {
+        0 => "No findings".to_string(),
+        1 => format!("1 finding ({})", parts.join(", ")),
+        n => format!("{n} findings ({})", parts.join(", ")),
+    };
+    let mut line = format!(
+        "{findings} in {} object{} from {} file{}",
+        report.objects,
+        plural(report.objects),
+        report.files,
+        plural(report.files)
+    );
+    let _ = write!(line, "; {} document{} skipped", report.skipped.len(), plural(report.skipped.len()));
+    if !report.errors.is_empty() {
+        let _ = write!(line, "; {} input error{}", report.errors.len(), plural(report.errors.len()));
+    }
+    line.push('.');
+    style.bold(&line)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,20 @@
+//! One module per command.
+
+pub(crate) mod explain;
+pub(crate) mod rules;
+pub(crate) mod scan;
+
+/// Nothing at or above the failure threshold was found.
+pub(crate) const EXIT_CLEAN: u8 = 0;
+/// Findings at or above the failure threshold.
+pub(crate) const EXIT_FINDINGS: u8 = 1;
+/// Usage error, or an input that could not be read or parsed.
+pub(crate) const EXIT_ERROR: u8 = 2;
+
+/// Writes to stdout, reporting a closed pipe as an error the caller can recognise.
+pub(crate) fn write_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}

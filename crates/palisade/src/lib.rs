@@ -1,0 +1,3 @@
+//! The scan pipeline behind `palisade scan`, as a library so benchmarks and tests can drive it.
+
+pub mod pipeline;

@@ -1,0 +1,53 @@
+//! The `palisade` command line: argument parsing and dispatch to one file per command.
+
+mod commands;
+
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Kubernetes security from the manifest in a pull request to the pod in production.
+#[derive(Debug, Parser)]
+#[command(name = "palisade", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check manifests (files, directories, or `-` for stdin) against the rules.
+    Scan(commands::scan::ScanArgs),
+    /// List every rule.
+    Rules(commands::rules::RulesArgs),
+    /// Print a rule's documentation.
+    Explain(commands::explain::ExplainArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => commands::scan::run(&args),
+        Command::Rules(args) => commands::rules::run(&args),
+        Command::Explain(args) => commands::explain::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("palisade: error: {error:#}");
+            ExitCode::from(commands::EXIT_ERROR)
+        }
+    }
+}
+
+/// A reader that closed the pipe (`palisade scan . | head`) is not an error worth reporting.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}

@@ -1,0 +1,162 @@
+//! Read, parse and evaluate inputs in parallel, then decide PSS per namespace and build the
+//! report.
+//!
+//! Each file is read, parsed, evaluated and dropped on a worker thread; what survives is the
+//! findings with their positions already resolved, so peak memory follows the largest file, not
+//! the whole input. PSS findings are kept for every policy revision until the namespaces of the
+//! whole input are known, because a Namespace's `pod-security.kubernetes.io/*` labels decide the
+//! profile of objects in any file.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use palisade_model::loader::{self, InputArg, LoadError, LoadedFile, Source};
+use palisade_model::Object;
+use palisade_report::{FileLocation, InputError, Report, ReportFinding, Skipped};
+use palisade_rules::{Engine, ObjectResult, PssProfile};
+use rayon::prelude::*;
+
+/// One evaluated object, detached from its parsed value.
+struct Evaluated {
+    namespace: Option<String>,
+    result: ObjectResult,
+    locations: HashMap<String, FileLocation>,
+}
+
+/// What a worker hands back for one input.
+#[derive(Default)]
+struct FileOutcome {
+    evaluated: Vec<Evaluated>,
+    namespaces: Vec<(String, Option<PssProfile>)>,
+    objects: usize,
+    skipped: Vec<Skipped>,
+    errors: Vec<InputError>,
+}
+
+/// Scans the inputs and returns the report, sorted.
+pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
+    let (sources, walk_errors) = loader::discover(inputs);
+    let outcomes: Vec<FileOutcome> =
+        sources.par_iter().with_max_len(1).map(|source| scan_source(source, engine)).collect();
+    let mut report = Report { files: sources.len(), ..Report::default() };
+    report.errors.extend(walk_errors.iter().map(input_error));
+
+    let namespace_profiles: HashMap<&str, PssProfile> = outcomes
+        .iter()
+        .flat_map(|o| o.namespaces.iter())
+        .filter_map(|(name, profile)| profile.map(|p| (name.as_str(), p)))
+        .collect();
+    let default_profile = engine.settings().pss;
+    for outcome in &outcomes {
+        report.objects += outcome.objects;
+        report.skipped.extend(outcome.skipped.iter().cloned());
+        report.errors.extend(outcome.errors.iter().cloned());
+        for evaluated in &outcome.evaluated {
+            let profile = evaluated
+                .namespace
+                .as_deref()
+                .and_then(|ns| namespace_profiles.get(ns).copied())
+                .unwrap_or(default_profile);
+            for finding in evaluated.result.findings_under(profile) {
+                let location = evaluated.locations.get(&finding.pointer).cloned();
+                report.findings.push(ReportFinding { finding, location });
+            }
+        }
+    }
+    report.sort();
+    report
+}
+
+fn scan_source(source: &Source, engine: &Engine) -> FileOutcome {
+    let file = loader::load(source);
+    scan_loaded(&file, engine)
+}
+
+fn scan_loaded(file: &LoadedFile, engine: &Engine) -> FileOutcome {
+    let mut outcome = FileOutcome {
+        objects: file.objects.len(),
+        errors: file.errors.iter().map(input_error).collect(),
+        skipped: file
+            .skipped
+            .iter()
+            .map(|s| Skipped {
+                path: s.path.clone(),
+                document: s.document,
+                item: s.item,
+                line: s.location.line,
+                reason: s.reason.clone(),
+            })
+            .collect(),
+        ..FileOutcome::default()
+    };
+    let lines = LineIndex::new(&file.text);
+    for object in &file.objects {
+        if object.kind == "Namespace" && object.group().is_empty() {
+            let profile = object.labels().and_then(PssProfile::from_namespace_labels);
+            outcome.namespaces.push((object.name().to_string(), profile));
+        }
+        let mut result = engine.evaluate(object);
+        let mut locations = HashMap::new();
+        for finding in result.all_findings_mut() {
+            locations
+                .entry(finding.pointer.clone())
+                .or_insert_with(|| locate(object, &finding.pointer, &file.path, &lines));
+        }
+        if !result.findings.is_empty() || result.has_pss_findings() {
+            let namespace = object.namespace().map(str::to_string);
+            outcome.evaluated.push(Evaluated { namespace, result, locations });
+        }
+    }
+    outcome
+}
+
+fn locate(object: &Object, pointer: &str, path: &Arc<str>, lines: &LineIndex<'_>) -> FileLocation {
+    let position = object.resolve(pointer);
+    FileLocation {
+        path: path.clone(),
+        line: position.location.line,
+        column: position.location.column,
+        exact: position.exact,
+        source_line: lines.line(position.location.line).map(str::to_string),
+    }
+}
+
+fn input_error(error: &LoadError) -> InputError {
+    let location = error.location();
+    let message = match error {
+        LoadError::Parse { message, .. } => message.clone(),
+        other => {
+            // The path is printed separately; keep only the reason.
+            let text = other.to_string();
+            text.strip_prefix(&format!("{}: ", other.path())).map_or(text.clone(), str::to_string)
+        }
+    };
+    InputError {
+        path: error.path().to_string(),
+        line: location.map(|l| l.line),
+        column: location.map(|l| l.column),
+        message,
+    }
+}
+
+/// Finds the text of a line without splitting the whole file up front.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        Self { text, starts: std::sync::OnceLock::new() }
+    }
+
+    fn line(&self, number: u32) -> Option<&'a str> {
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+        });
+        let index = usize::try_from(number).ok()?.checked_sub(1)?;
+        let start = *starts.get(index)?;
+        let end = starts.get(index + 1).map_or(self.text.len(), |e| e - 1);
+        self.text.get(start..end).map(|l| l.trim_end_matches('\r'))
+    }
+}
