@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use palisade_rules::{Finding, Severity};
+use palisade_model::ObjectRef;
+use palisade_rules::{Finding, RuleDef, Severity};
 
 /// Where a finding is in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,12 +44,25 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// An object that was checked, and the rules that looked at it (for formats that list passes
+/// as well as failures, such as JUnit).
+#[derive(Clone, Debug)]
+pub struct CheckedObject {
+    pub object: ObjectRef,
+    /// Where the object starts (`source_line` is not filled).
+    pub location: Option<FileLocation>,
+    pub rules: Vec<&'static RuleDef>,
+}
+
 /// Everything one scan produced.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
+    /// Findings, waived ones included (`finding.waiver` is set on those).
     pub findings: Vec<ReportFinding>,
     pub errors: Vec<InputError>,
     pub skipped: Vec<Skipped>,
+    /// Every object scanned, in input order, with the rules evaluated on it.
+    pub checked: Vec<CheckedObject>,
     pub files: usize,
     pub objects: usize,
 }
@@ -56,17 +70,22 @@ pub struct Report {
 /// Counts for summary lines.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Findings that are not waived, by severity.
     pub by_severity: BTreeMap<Severity, usize>,
+    /// Findings that are not waived.
     pub findings: usize,
+    /// Findings an exception waived.
+    pub waived: usize,
 }
 
 impl Report {
     pub fn summary(&self) -> Summary {
         let mut summary = Summary::default();
-        for f in &self.findings {
+        for f in self.findings.iter().filter(|f| f.finding.waiver.is_none()) {
             *summary.by_severity.entry(f.finding.severity).or_default() += 1;
             summary.findings += 1;
         }
+        summary.waived = self.findings.iter().filter(|f| f.finding.waiver.is_some()).count();
         summary
     }
 

@@ -6,12 +6,18 @@ use crate::finding::{Finding, Violation};
 use crate::pss::{PssLevel, PssProfile, PssVersion};
 use crate::registry::RULES;
 use crate::rule::{Check, PssCheck, RuleDef, Severity};
+use crate::snapshot::{SetViolation, Snapshot};
 
 /// What the engine needs to know besides the objects.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
     /// The profile for objects whose namespace does not say otherwise.
     pub pss: PssProfile,
+    /// Registries images may come from (host names, optionally with a port or a path prefix,
+    /// e.g. `ghcr.io/acme`). Empty: every registry but Docker Hub is trusted.
+    pub trusted_registries: Vec<String>,
+    /// The Kubernetes version manifests are meant for (`(1, 29)`); `None` is the newest known.
+    pub kube_version: Option<(u16, u16)>,
 }
 
 /// Runs the registry's rules over objects.
@@ -72,7 +78,12 @@ impl Engine {
                         check(pod, &self.settings, &mut violations);
                     }
                 }
-                Check::Object(check) => check(object, &self.settings, &mut violations),
+                Check::Object { kinds, check } => {
+                    if kinds.is_empty() || kinds.contains(&object.kind.as_str()) {
+                        check(object, &self.settings, &mut violations);
+                    }
+                }
+                Check::Set { .. } => {}
             }
             let severity = self.severity(rule);
             result.findings.extend(
@@ -80,6 +91,37 @@ impl Engine {
             );
         }
         result
+    }
+
+    /// Whether any set rule reads this object, so the front end must keep it for
+    /// [`Engine::evaluate_set`].
+    pub fn wanted_by_set_rules(&self, object: &Object) -> bool {
+        let has_pod_spec = std::cell::OnceCell::new();
+        self.rules.iter().any(|rule| match &rule.check {
+            Check::Set { kinds, workloads, .. } => {
+                kinds.contains(&object.kind.as_str())
+                    || (*workloads && *has_pod_spec.get_or_init(|| PodSpecView::of(object).is_some()))
+            }
+            _ => false,
+        })
+    }
+
+    /// Runs the set rules over the whole input. Each finding comes with the index of the object
+    /// it is about.
+    pub fn evaluate_set(&self, objects: &[Object]) -> Vec<(usize, Finding)> {
+        let snapshot = Snapshot::new(objects);
+        let mut out = Vec::new();
+        let mut violations = Vec::new();
+        for &rule in &self.rules {
+            let Check::Set { check, .. } = &rule.check else { continue };
+            check(&snapshot, &self.settings, &mut violations);
+            let severity = self.severity(rule);
+            for SetViolation { object, violation } in violations.drain(..) {
+                let Some(target) = objects.get(object) else { continue };
+                out.push((object, finding(rule, severity, &target.object_ref(), violation)));
+            }
+        }
+        out
     }
 
     fn severity(&self, rule: &'static RuleDef) -> Severity {
@@ -112,7 +154,13 @@ impl Engine {
     }
 }
 
+/// `severity` is the rule's effective severity: a configured override, else the default. A
+/// violation's own severity replaces the default, but not a configured override.
 fn finding(rule: &'static RuleDef, severity: Severity, object: &ObjectRef, v: Violation) -> Finding {
+    let severity = match v.severity {
+        Some(own) if severity == rule.severity => own,
+        _ => severity,
+    };
     Finding {
         rule,
         severity,
@@ -120,6 +168,7 @@ fn finding(rule: &'static RuleDef, severity: Severity, object: &ObjectRef, v: Vi
         pointer: v.pointer,
         message: v.message,
         help: v.help,
+        waiver: None,
     }
 }
 

@@ -9,9 +9,11 @@ pub mod pss;
 mod registry;
 mod rule;
 mod rules;
+mod snapshot;
 
 pub use engine::{Engine, ObjectResult, Settings};
-pub use finding::{Finding, Violation};
+pub use finding::{Finding, Violation, Waiver, WaiverSource};
 pub use pss::{PssLevel, PssProfile, PssVersion};
 pub use registry::{find_rule, RULES};
 pub use rule::{Category, Check, PssCheck, RuleDef, Severity};
+pub use snapshot::{SetViolation, Snapshot};

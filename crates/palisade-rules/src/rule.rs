@@ -3,6 +3,7 @@
 use palisade_model::{Object, PodSpecView};
 
 use crate::finding::Violation;
+use crate::snapshot::{SetViolation, Snapshot};
 use crate::pss::{PssLevel, PssVersion};
 
 /// How bad a finding is. Ordered from least to most severe.
@@ -120,8 +121,32 @@ pub enum Check {
     Pss(PssCheck),
     /// Called once for each object that runs pods.
     Pod(fn(&PodSpecView<'_>, &Settings, &mut Vec<Violation>)),
-    /// Called once for every object; the rule picks the kinds it reads.
-    Object(fn(&Object, &Settings, &mut Vec<Violation>)),
+    /// Called once for every object of the listed kinds (every object when `kinds` is empty).
+    Object {
+        /// Kinds the rule reads, e.g. `&["Service"]`; the rule still checks the API group.
+        kinds: &'static [&'static str],
+        check: fn(&Object, &Settings, &mut Vec<Violation>),
+    },
+    /// Called once with the whole input. Set rules read the listed kinds (and workloads, when
+    /// `workloads` is true) and report on objects by their index in the snapshot.
+    Set {
+        kinds: &'static [&'static str],
+        workloads: bool,
+        check: fn(&Snapshot<'_>, &Settings, &mut Vec<SetViolation>),
+    },
+}
+
+impl Check {
+    /// Whether the rule looks at this object at all (for reports that list what was checked).
+    pub fn applies_to(&self, object: &Object, has_pod_spec: bool) -> bool {
+        match self {
+            Self::Pss(_) | Self::Pod(_) => has_pod_spec,
+            Self::Object { kinds, .. } => kinds.is_empty() || kinds.contains(&object.kind.as_str()),
+            Self::Set { kinds, workloads, .. } => {
+                (*workloads && has_pod_spec) || kinds.contains(&object.kind.as_str())
+            }
+        }
+    }
 }
 
 use crate::engine::Settings;

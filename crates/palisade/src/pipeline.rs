@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use palisade_model::loader::{self, InputArg, LoadError, LoadedFile, Source};
-use palisade_model::Object;
-use palisade_report::{FileLocation, InputError, Report, ReportFinding, Skipped};
-use palisade_rules::{Engine, ObjectResult, PssProfile};
+use palisade_model::{Object, PodSpecView};
+use palisade_report::{CheckedObject, FileLocation, InputError, Report, ReportFinding, Skipped};
+use palisade_rules::{Engine, ObjectResult, PssLevel, PssProfile, RuleDef};
 use rayon::prelude::*;
 
 /// One evaluated object, detached from its parsed value.
@@ -31,32 +31,37 @@ struct FileOutcome {
     objects: usize,
     skipped: Vec<Skipped>,
     errors: Vec<InputError>,
+    checked: Vec<CheckedObject>,
 }
 
 /// Scans the inputs and returns the report, sorted.
 pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
     let (sources, walk_errors) = loader::discover(inputs);
-    let outcomes: Vec<FileOutcome> =
+    let mut outcomes: Vec<FileOutcome> =
         sources.par_iter().with_max_len(1).map(|source| scan_source(source, engine)).collect();
     let mut report = Report { files: sources.len(), ..Report::default() };
     report.errors.extend(walk_errors.iter().map(input_error));
 
-    let namespace_profiles: HashMap<&str, PssProfile> = outcomes
-        .iter()
-        .flat_map(|o| o.namespaces.iter())
-        .filter_map(|(name, profile)| profile.map(|p| (name.as_str(), p)))
+    let namespace_profiles: HashMap<String, PssProfile> = outcomes
+        .iter_mut()
+        .flat_map(|o| std::mem::take(&mut o.namespaces))
+        .filter_map(|(name, profile)| profile.map(|p| (name, p)))
         .collect();
     let default_profile = engine.settings().pss;
-    for outcome in &outcomes {
+    let profile_of = |namespace: Option<&str>| {
+        namespace.and_then(|ns| namespace_profiles.get(ns).copied()).unwrap_or(default_profile)
+    };
+    for outcome in outcomes {
         report.objects += outcome.objects;
+        for mut checked in outcome.checked {
+            let profile = profile_of(checked.object.namespace.as_deref());
+            checked.rules.retain(|rule| pss_rule_in_force(rule, profile));
+            report.checked.push(checked);
+        }
         report.skipped.extend(outcome.skipped.iter().cloned());
         report.errors.extend(outcome.errors.iter().cloned());
         for evaluated in &outcome.evaluated {
-            let profile = evaluated
-                .namespace
-                .as_deref()
-                .and_then(|ns| namespace_profiles.get(ns).copied())
-                .unwrap_or(default_profile);
+            let profile = profile_of(evaluated.namespace.as_deref());
             for finding in evaluated.result.findings_under(profile) {
                 let location = evaluated.locations.get(&finding.pointer).cloned();
                 report.findings.push(ReportFinding { finding, location });
@@ -65,6 +70,15 @@ pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
     }
     report.sort();
     report
+}
+
+/// Whether a rule is evaluated under a profile (rules other than PSS always are).
+fn pss_rule_in_force(rule: &RuleDef, profile: PssProfile) -> bool {
+    rule.pss_check().is_none_or(|check| {
+        profile.level != PssLevel::Privileged
+            && check.level <= profile.level
+            && check.revisions.first().is_some_and(|first| profile.version.at_least(*first))
+    })
 }
 
 fn scan_source(source: &Source, engine: &Engine) -> FileOutcome {
@@ -95,6 +109,12 @@ fn scan_loaded(file: &LoadedFile, engine: &Engine) -> FileOutcome {
             let profile = object.labels().and_then(PssProfile::from_namespace_labels);
             outcome.namespaces.push((object.name().to_string(), profile));
         }
+        let has_pod_spec = PodSpecView::of(object).is_some();
+        outcome.checked.push(CheckedObject {
+            object: object.object_ref(),
+            location: Some(locate(object, "", &file.path, &lines)).map(|l| FileLocation { source_line: None, ..l }),
+            rules: engine.rules().iter().copied().filter(|r| r.check.applies_to(object, has_pod_spec)).collect(),
+        });
         let mut result = engine.evaluate(object);
         let mut locations = HashMap::new();
         for finding in result.all_findings_mut() {

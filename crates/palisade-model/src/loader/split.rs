@@ -15,10 +15,10 @@ pub(crate) struct Chunk<'a> {
 /// Splits YAML at separator lines (`---` alone or followed by a comment), or a JSON text into
 /// its concatenated values.
 pub(crate) fn documents(text: &str) -> Vec<Chunk<'_>> {
-    if looks_like_json(text) {
-        if let Some(chunks) = json_values(text) {
-            return chunks;
-        }
+    if looks_like_json(text)
+        && let Some(chunks) = json_values(text)
+    {
+        return chunks;
     }
     yaml_documents(text)
 }
@@ -31,9 +31,8 @@ fn yaml_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
     let mut start = 0usize;
     let mut start_line = 1u32;
-    let mut line_no = 1u32;
     let mut offset = 0usize;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (1u32..).zip(text.split_inclusive('\n')) {
         if is_separator(line) {
             chunks.push(Chunk { index: chunks.len(), first_line: start_line, text: &text[start..offset] });
             // The separator line itself stays out of both documents.
@@ -41,7 +40,6 @@ fn yaml_documents(text: &str) -> Vec<Chunk<'_>> {
             start_line = line_no + 1;
         }
         offset += line.len();
-        line_no += 1;
     }
     chunks.push(Chunk { index: chunks.len(), first_line: start_line, text: &text[start..] });
     chunks

@@ -73,7 +73,10 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
 
 pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let inputs = inputs(&args.paths)?;
-    let settings = Settings { pss: PssProfile { level: args.pss_level, version: args.pss_version } };
+    let settings = Settings {
+        pss: PssProfile { level: args.pss_level, version: args.pss_version },
+        ..Settings::default()
+    };
     let engine = Engine::new(settings);
     let report = pipeline::scan(&inputs, &engine);
 

@@ -1,0 +1,73 @@
+//! The whole input as one set, for rules that relate objects to each other (NetworkPolicy
+//! coverage, a binding and the role it grants, a pod and its ServiceAccount).
+//!
+//! Indexes are built once, so set rules look objects up instead of looping over everything.
+
+use std::collections::HashMap;
+
+use palisade_model::Object;
+
+use crate::finding::Violation;
+
+/// Every object set rules may read, with indexes by kind and by namespace.
+#[derive(Debug)]
+pub struct Snapshot<'a> {
+    objects: &'a [Object],
+    by_kind: HashMap<&'a str, Vec<usize>>,
+    by_namespace_kind: HashMap<&'a str, HashMap<&'a str, Vec<usize>>>,
+}
+
+/// A violation found on one object of the snapshot (by its index).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetViolation {
+    pub object: usize,
+    pub violation: Violation,
+}
+
+impl<'a> Snapshot<'a> {
+    pub fn new(objects: &'a [Object]) -> Self {
+        let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_namespace_kind: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();
+        for (i, object) in objects.iter().enumerate() {
+            by_kind.entry(object.kind.as_str()).or_default().push(i);
+            if let Some(ns) = object.namespace() {
+                by_namespace_kind.entry(ns).or_default().entry(object.kind.as_str()).or_default().push(i);
+            }
+        }
+        Self { objects, by_kind, by_namespace_kind }
+    }
+
+    pub fn objects(&self) -> &'a [Object] {
+        self.objects
+    }
+
+    pub fn get(&self, index: usize) -> Option<&'a Object> {
+        self.objects.get(index)
+    }
+
+    /// Objects of a kind (any API group: check the group where it matters), with their indexes.
+    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = (usize, &'a Object)> + '_ {
+        let objects = self.objects;
+        let indexes: &[usize] = self.by_kind.get(kind).map_or(&[], Vec::as_slice);
+        indexes.iter().map(move |&i| (i, &objects[i]))
+    }
+
+    /// Objects of a kind in a namespace, with their indexes.
+    pub fn in_namespace(&self, namespace: &str, kind: &str) -> impl Iterator<Item = (usize, &'a Object)> + '_ {
+        let objects = self.objects;
+        let indexes: &[usize] = self
+            .by_namespace_kind
+            .get(namespace)
+            .and_then(|kinds| kinds.get(kind))
+            .map_or(&[], Vec::as_slice);
+        indexes.iter().map(move |&i| (i, &objects[i]))
+    }
+
+    /// Objects that run pods (those with a `PodSpecView`), with their indexes.
+    pub fn workloads(&self) -> impl Iterator<Item = (usize, palisade_model::PodSpecView<'a>)> + '_ {
+        self.objects
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| palisade_model::PodSpecView::of(o).map(|pod| (i, pod)))
+    }
+}
