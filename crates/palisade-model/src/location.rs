@@ -73,6 +73,31 @@ impl SourceMap {
         SourcePosition { location: node.location, exact: true }
     }
 
+    /// The first and last line of any node at or below the pointer (the lines an object
+    /// spans, for quoting); `None` when the pointer does not resolve.
+    pub fn line_span(&self, json_pointer: &str) -> Option<(u32, u32)> {
+        let mut node = &self.root;
+        for token in pointer::tokens(json_pointer) {
+            node = match &node.children {
+                PosChildren::Leaf => return None,
+                PosChildren::Sequence(items) => items.get(token.parse::<usize>().ok()?)?,
+                PosChildren::Mapping(entries) => &entries.iter().rev().find(|(key, _)| *key == token)?.1,
+            };
+        }
+        let (mut first, mut last) = (node.location.line, node.location.line);
+        let mut stack = vec![node];
+        while let Some(node) = stack.pop() {
+            first = first.min(node.location.line);
+            last = last.max(node.location.line);
+            match &node.children {
+                PosChildren::Leaf => {}
+                PosChildren::Sequence(items) => stack.extend(items.iter()),
+                PosChildren::Mapping(entries) => stack.extend(entries.iter().map(|(_, n)| n)),
+            }
+        }
+        Some((first, last))
+    }
+
     /// The location of the document's root node.
     pub fn root(&self) -> Location {
         self.root.location

@@ -129,6 +129,11 @@ impl Object {
         }
     }
 
+    /// The first and last line the object spans in its file.
+    pub fn line_span(&self) -> Option<(u32, u32)> {
+        self.source_map.line_span(&self.base)
+    }
+
     /// The value at a pointer, if there is one.
     pub fn at(&self, json_pointer: &str) -> Option<&Value> {
         self.value.pointer(json_pointer)

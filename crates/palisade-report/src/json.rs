@@ -2,6 +2,8 @@
 
 use serde_json::{json, Map, Value};
 
+use palisade_rules::{Waiver, WaiverSource};
+
 use crate::model::{Report, ReportFinding};
 
 /// Bumped on any change that could break a consumer; additions bump the minor number.
@@ -22,6 +24,7 @@ pub fn render_json(report: &Report, tool_version: &str) -> String {
             "objects": report.objects,
             "findings": summary.findings,
             "bySeverity": by_severity,
+            "waived": summary.waived,
             "skippedDocuments": report.skipped.len(),
             "inputErrors": report.errors.len(),
         },
@@ -32,6 +35,12 @@ pub fn render_json(report: &Report, tool_version: &str) -> String {
             "line": e.line,
             "column": e.column,
             "message": e.message,
+        })).collect::<Vec<_>>(),
+        "notices": report.notices.iter().map(|n| json!({
+            "type": n.kind,
+            "file": n.file,
+            "line": n.line,
+            "message": n.message,
         })).collect::<Vec<_>>(),
         "skippedDocuments": report.skipped.iter().map(|s| json!({
             "type": "skipped-document",
@@ -64,8 +73,27 @@ fn finding(f: &ReportFinding) -> Value {
         "column": f.location.as_ref().map(|l| l.column),
         "pointer": finding.pointer,
     });
-    if let (Some(check), Value::Object(map)) = (rule.pss_check(), &mut record) {
-        map.insert("pssCheck".to_string(), json!(check.id));
+    if let Value::Object(map) = &mut record {
+        if let Some(check) = rule.pss_check() {
+            map.insert("pssCheck".to_string(), json!(check.id));
+        }
+        map.insert("waived".to_string(), json!(finding.waiver.is_some()));
+        if let Some(waiver) = &finding.waiver {
+            map.insert("waiver".to_string(), waiver_json(waiver));
+        }
     }
     record
+}
+
+fn waiver_json(waiver: &Waiver) -> Value {
+    let source = match &waiver.source {
+        WaiverSource::Config { file, index } => json!({ "kind": "config", "file": file, "index": index }),
+        WaiverSource::Annotation => json!({ "kind": "annotation" }),
+    };
+    json!({
+        "reason": waiver.reason,
+        "source": source,
+        "owner": waiver.owner,
+        "expires": waiver.expires,
+    })
 }

@@ -54,6 +54,16 @@ pub struct CheckedObject {
     pub rules: Vec<&'static RuleDef>,
 }
 
+/// Something about the run itself the user should know (an expired or unused exception).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// `expired-exception` or `unused-exception`.
+    pub kind: &'static str,
+    pub file: String,
+    pub line: Option<u32>,
+    pub message: String,
+}
+
 /// Everything one scan produced.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
@@ -63,6 +73,7 @@ pub struct Report {
     pub skipped: Vec<Skipped>,
     /// Every object scanned, in input order, with the rules evaluated on it.
     pub checked: Vec<CheckedObject>,
+    pub notices: Vec<Notice>,
     pub files: usize,
     pub objects: usize,
 }

@@ -54,10 +54,17 @@ pub fn render_text(report: &Report, options: TextOptions) -> String {
         };
         let _ = writeln!(out, "{}: {} {}", style.bold(&position), style.paint("1;31", "error:"), error.message);
     }
-    if !report.errors.is_empty() {
+    for notice in &report.notices {
+        let position = match notice.line {
+            Some(l) => format!("{}:{l}", notice.file),
+            None => notice.file.clone(),
+        };
+        let _ = writeln!(out, "{}: {} {}", style.bold(&position), style.paint("1;33", "warning:"), notice.message);
+    }
+    if !report.errors.is_empty() || !report.notices.is_empty() {
         out.push('\n');
     }
-    for finding in &report.findings {
+    for finding in report.findings.iter().filter(|f| f.finding.waiver.is_none()) {
         render_finding(&mut out, finding, &style);
     }
     if options.verbose {
@@ -142,6 +149,9 @@ fn summary_line(report: &Report, style: &Style) -> String {
         report.files,
         plural(report.files)
     );
+    if summary.waived > 0 {
+        let _ = write!(line, "; {} waived by exceptions", summary.waived);
+    }
     let _ = write!(line, "; {} document{} skipped", report.skipped.len(), plural(report.skipped.len()));
     if !report.errors.is_empty() {
         let _ = write!(line, "; {} input error{}", report.errors.len(), plural(report.errors.len()));

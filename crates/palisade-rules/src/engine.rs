@@ -1,5 +1,7 @@
 //! Evaluating objects: which rules run, and how their violations become findings.
 
+use std::collections::{HashMap, HashSet};
+
 use palisade_model::{Object, ObjectRef, PodSpecView};
 
 use crate::finding::{Finding, Violation};
@@ -18,6 +20,10 @@ pub struct Settings {
     pub trusted_registries: Vec<String>,
     /// The Kubernetes version manifests are meant for (`(1, 29)`); `None` is the newest known.
     pub kube_version: Option<(u16, u16)>,
+    /// Severities configured in place of rules' defaults, by rule code.
+    pub severity_overrides: HashMap<&'static str, Severity>,
+    /// Codes of rules that do not run.
+    pub disabled: HashSet<&'static str>,
 }
 
 /// Runs the registry's rules over objects.
@@ -49,7 +55,8 @@ struct PssEntry {
 
 impl Engine {
     pub fn new(settings: Settings) -> Self {
-        Self { settings, rules: RULES.to_vec() }
+        let rules = RULES.iter().copied().filter(|r| !settings.disabled.contains(r.code)).collect();
+        Self { settings, rules }
     }
 
     pub fn settings(&self) -> &Settings {
@@ -124,8 +131,9 @@ impl Engine {
         out
     }
 
-    fn severity(&self, rule: &'static RuleDef) -> Severity {
-        rule.severity
+    /// The configured severity of a rule, if configuration overrides its default.
+    fn severity(&self, rule: &'static RuleDef) -> Option<Severity> {
+        self.settings.severity_overrides.get(rule.code).copied()
     }
 
     /// Runs a PSS check once per revision and keeps the revisions that found something.
@@ -154,13 +162,9 @@ impl Engine {
     }
 }
 
-/// `severity` is the rule's effective severity: a configured override, else the default. A
-/// violation's own severity replaces the default, but not a configured override.
-fn finding(rule: &'static RuleDef, severity: Severity, object: &ObjectRef, v: Violation) -> Finding {
-    let severity = match v.severity {
-        Some(own) if severity == rule.severity => own,
-        _ => severity,
-    };
+/// A configured severity wins; otherwise the violation's own severity, else the rule's default.
+fn finding(rule: &'static RuleDef, configured: Option<Severity>, object: &ObjectRef, v: Violation) -> Finding {
+    let severity = configured.or(v.severity).unwrap_or(rule.severity);
     Finding {
         rule,
         severity,

@@ -3,7 +3,9 @@
 //! Rules are pure functions over views of [`palisade_model::Object`]; they report JSON pointers
 //! and never do IO. Front ends turn findings into file:line, denial messages or cluster paths.
 
+pub mod config;
 mod engine;
+pub mod exceptions;
 mod finding;
 pub mod pss;
 mod registry;

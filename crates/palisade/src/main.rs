@@ -23,6 +23,8 @@ enum Command {
     Rules(commands::rules::RulesArgs),
     /// Print a rule's documentation.
     Explain(commands::explain::ExplainArgs),
+    /// Write a commented `.palisade.yaml` with the defaults.
+    Init(commands::init::InitArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => commands::scan::run(&args),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
+        Command::Init(args) => commands::init::run(&args),
     };
     match result {
         Ok(code) => code,

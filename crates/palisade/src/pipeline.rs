@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use palisade_model::loader::{self, InputArg, LoadError, LoadedFile, Source};
 use palisade_model::{Object, PodSpecView};
-use palisade_report::{CheckedObject, FileLocation, InputError, Report, ReportFinding, Skipped};
+use palisade_report::{CheckedObject, FileLocation, InputError, Notice, Report, ReportFinding, Skipped};
+use palisade_rules::exceptions::{self, Exceptions};
 use palisade_rules::{Engine, ObjectResult, PssLevel, PssProfile, RuleDef};
 use rayon::prelude::*;
 
@@ -21,6 +22,13 @@ struct Evaluated {
     namespace: Option<String>,
     result: ObjectResult,
     locations: HashMap<String, FileLocation>,
+}
+
+/// An object kept for the set rules, with the lines it spans so findings can quote them.
+struct Retained {
+    object: Object,
+    first_line: u32,
+    lines: Vec<String>,
 }
 
 /// What a worker hands back for one input.
@@ -32,13 +40,30 @@ struct FileOutcome {
     skipped: Vec<Skipped>,
     errors: Vec<InputError>,
     checked: Vec<CheckedObject>,
+    retained: Vec<Retained>,
+}
+
+/// What a scan needs besides the inputs.
+#[derive(Debug)]
+pub struct ScanContext<'a> {
+    pub engine: &'a Engine,
+    pub exceptions: &'a Exceptions,
+    /// Today as `YYYY-MM-DD`, for exception expiry.
+    pub today: String,
+}
+
+/// Scans the inputs with no exceptions (benchmarks and tests).
+pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
+    let exceptions = Exceptions::default();
+    scan_with(inputs, &ScanContext { engine, exceptions: &exceptions, today: exceptions::today() })
 }
 
 /// Scans the inputs and returns the report, sorted.
-pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
+pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
+    let engine = context.engine;
     let (sources, walk_errors) = loader::discover(inputs);
     let mut outcomes: Vec<FileOutcome> =
-        sources.par_iter().with_max_len(1).map(|source| scan_source(source, engine)).collect();
+        sources.par_iter().with_max_len(1).map(|source| scan_source(source, context)).collect();
     let mut report = Report { files: sources.len(), ..Report::default() };
     report.errors.extend(walk_errors.iter().map(input_error));
 
@@ -51,8 +76,10 @@ pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
     let profile_of = |namespace: Option<&str>| {
         namespace.and_then(|ns| namespace_profiles.get(ns).copied()).unwrap_or(default_profile)
     };
+    let mut retained = Vec::new();
     for outcome in outcomes {
         report.objects += outcome.objects;
+        retained.extend(outcome.retained);
         for mut checked in outcome.checked {
             let profile = profile_of(checked.object.namespace.as_deref());
             checked.rules.retain(|rule| pss_rule_in_force(rule, profile));
@@ -63,11 +90,26 @@ pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
         for evaluated in &outcome.evaluated {
             let profile = profile_of(evaluated.namespace.as_deref());
             for finding in evaluated.result.findings_under(profile) {
+                if let Some(waiver) = &finding.waiver {
+                    context.exceptions.mark_used(waiver);
+                }
                 let location = evaluated.locations.get(&finding.pointer).cloned();
                 report.findings.push(ReportFinding { finding, location });
             }
         }
     }
+    scan_set(retained, context, &mut report);
+    report.notices = context
+        .exceptions
+        .notices(&context.today)
+        .into_iter()
+        .map(|n| Notice {
+            kind: if n.expired { "expired-exception" } else { "unused-exception" },
+            file: n.file,
+            line: Some(n.line),
+            message: n.message,
+        })
+        .collect();
     report.sort();
     report
 }
@@ -81,12 +123,13 @@ fn pss_rule_in_force(rule: &RuleDef, profile: PssProfile) -> bool {
     })
 }
 
-fn scan_source(source: &Source, engine: &Engine) -> FileOutcome {
+fn scan_source(source: &Source, context: &ScanContext<'_>) -> FileOutcome {
     let file = loader::load(source);
-    scan_loaded(&file, engine)
+    scan_loaded(file, context)
 }
 
-fn scan_loaded(file: &LoadedFile, engine: &Engine) -> FileOutcome {
+fn scan_loaded(mut file: LoadedFile, context: &ScanContext<'_>) -> FileOutcome {
+    let engine = context.engine;
     let mut outcome = FileOutcome {
         objects: file.objects.len(),
         errors: file.errors.iter().map(input_error).collect(),
@@ -103,31 +146,80 @@ fn scan_loaded(file: &LoadedFile, engine: &Engine) -> FileOutcome {
             .collect(),
         ..FileOutcome::default()
     };
+    let objects = std::mem::take(&mut file.objects);
     let lines = LineIndex::new(&file.text);
-    for object in &file.objects {
-        if object.kind == "Namespace" && object.group().is_empty() {
-            let profile = object.labels().and_then(PssProfile::from_namespace_labels);
-            outcome.namespaces.push((object.name().to_string(), profile));
-        }
-        let has_pod_spec = PodSpecView::of(object).is_some();
-        outcome.checked.push(CheckedObject {
-            object: object.object_ref(),
-            location: Some(locate(object, "", &file.path, &lines)).map(|l| FileLocation { source_line: None, ..l }),
-            rules: engine.rules().iter().copied().filter(|r| r.check.applies_to(object, has_pod_spec)).collect(),
-        });
-        let mut result = engine.evaluate(object);
-        let mut locations = HashMap::new();
-        for finding in result.all_findings_mut() {
-            locations
-                .entry(finding.pointer.clone())
-                .or_insert_with(|| locate(object, &finding.pointer, &file.path, &lines));
-        }
-        if !result.findings.is_empty() || result.has_pss_findings() {
-            let namespace = object.namespace().map(str::to_string);
-            outcome.evaluated.push(Evaluated { namespace, result, locations });
+    for object in objects {
+        let wanted = engine.wanted_by_set_rules(&object);
+        scan_object(&object, &file.path, &lines, context, &mut outcome);
+        if wanted {
+            outcome.retained.push(retain(object, &lines));
         }
     }
     outcome
+}
+
+/// Evaluates one object and keeps what the report needs from it.
+fn scan_object(
+    object: &Object,
+    path: &Arc<str>,
+    lines: &LineIndex<'_>,
+    context: &ScanContext<'_>,
+    outcome: &mut FileOutcome,
+) {
+    let engine = context.engine;
+    if object.kind == "Namespace" && object.group().is_empty() {
+        let profile = object.labels().and_then(PssProfile::from_namespace_labels);
+        outcome.namespaces.push((object.name().to_string(), profile));
+    }
+    let has_pod_spec = PodSpecView::of(object).is_some();
+    outcome.checked.push(CheckedObject {
+        object: object.object_ref(),
+        location: Some(FileLocation { source_line: None, ..locate(object, "", path, lines) }),
+        rules: engine.rules().iter().copied().filter(|r| r.check.applies_to(object, has_pod_spec)).collect(),
+    });
+    let mut result = engine.evaluate(object);
+    let mut locations = HashMap::new();
+    for finding in result.all_findings_mut() {
+        finding.waiver = context.exceptions.waiver_for(finding, object, &context.today);
+        locations.entry(finding.pointer.clone()).or_insert_with(|| locate(object, &finding.pointer, path, lines));
+    }
+    if !result.findings.is_empty() || result.has_pss_findings() {
+        let namespace = object.namespace().map(str::to_string);
+        outcome.evaluated.push(Evaluated { namespace, result, locations });
+    }
+}
+
+fn retain(object: Object, lines: &LineIndex<'_>) -> Retained {
+    let (first_line, last_line) = object.line_span().unwrap_or((0, 0));
+    let lines = (first_line..=last_line).filter_map(|n| lines.line(n).map(str::to_string)).collect();
+    Retained { object, first_line, lines }
+}
+
+/// Runs the set rules over the objects every file kept, and locates their findings.
+fn scan_set(retained: Vec<Retained>, context: &ScanContext<'_>, report: &mut Report) {
+    let (objects, quotes): (Vec<Object>, Vec<(u32, Vec<String>)>) =
+        retained.into_iter().map(|r| (r.object, (r.first_line, r.lines))).unzip();
+    for (index, mut finding) in context.engine.evaluate_set(&objects) {
+        let (Some(object), Some((first_line, lines))) = (objects.get(index), quotes.get(index)) else {
+            continue;
+        };
+        finding.waiver = context.exceptions.waiver_for(&finding, object, &context.today);
+        if let Some(waiver) = &finding.waiver {
+            context.exceptions.mark_used(waiver);
+        }
+        let position = object.resolve(&finding.pointer);
+        let line = position.location.line;
+        let source_line =
+            line.checked_sub(*first_line).and_then(|i| lines.get(usize::try_from(i).ok()?)).cloned();
+        let location = FileLocation {
+            path: object.origin.path.clone(),
+            line,
+            column: position.location.column,
+            exact: position.exact,
+            source_line,
+        };
+        report.findings.push(ReportFinding { finding, location: Some(location) });
+    }
 }
 
 fn locate(object: &Object, pointer: &str, path: &Arc<str>, lines: &LineIndex<'_>) -> FileLocation {

@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub(crate) mod explain;
+pub(crate) mod init;
 pub(crate) mod rules;
 pub(crate) mod scan;
 

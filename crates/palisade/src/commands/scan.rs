@@ -4,12 +4,13 @@ use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{anyhow, Context as _};
+use anyhow::{Context as _, anyhow};
 use clap::{Args, ValueEnum};
-use palisade::pipeline;
+use palisade::pipeline::{self, ScanContext};
 use palisade_model::loader::InputArg;
-use palisade_report::{render_json, render_text, TextOptions};
-use palisade_rules::{Engine, PssLevel, PssProfile, PssVersion, Settings, Severity};
+use palisade_report::{TextOptions, render_json, render_text};
+use palisade_rules::config::{self, Config};
+use palisade_rules::{Engine, PssLevel, PssVersion, Severity, exceptions};
 
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
@@ -25,17 +26,31 @@ pub(crate) struct ScanArgs {
     format: Format,
 
     /// Pod Security Standards level for objects whose namespace has no enforce label:
-    /// `baseline`, `restricted`, or `privileged` (turns the PSS rules off).
-    #[arg(long, default_value = "restricted", value_parser = parse_level)]
-    pss_level: PssLevel,
+    /// `baseline`, `restricted` (default), or `privileged` (turns the PSS rules off).
+    #[arg(long, value_parser = parse_level)]
+    pss_level: Option<PssLevel>,
 
-    /// Pod Security Standards policy version: `v1.0` … `v1.37`, or `latest`.
-    #[arg(long, default_value = "latest", value_parser = parse_version)]
-    pss_version: PssVersion,
+    /// Pod Security Standards policy version: `v1.0` … `v1.37`, or `latest` (default).
+    #[arg(long, value_parser = parse_version)]
+    pss_version: Option<PssVersion>,
 
-    /// Exit with 1 when a finding of this severity or higher is found.
-    #[arg(long, default_value = "low", value_parser = parse_severity)]
-    fail_on: Severity,
+    /// Exit with 1 when a finding of this severity or higher is found [default: low].
+    #[arg(long, value_parser = parse_severity)]
+    fail_on: Option<Severity>,
+
+    /// The Kubernetes version the manifests are for (e.g. `1.29`), for deprecated APIs
+    /// [default: the newest known].
+    #[arg(long, value_parser = parse_kube_version)]
+    kube_version: Option<(u16, u16)>,
+
+    /// Configuration file [default: the first `.palisade.yaml` in the scanned path's directory
+    /// or above it].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+
+    /// Ignore configuration files.
+    #[arg(long)]
+    no_config: bool,
 
     /// List skipped documents one by one.
     #[arg(long, short)]
@@ -71,14 +86,27 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
     Severity::parse(text).ok_or_else(|| format!("`{text}` is not a severity: use critical, high, medium, low or info"))
 }
 
+fn parse_kube_version(text: &str) -> Result<(u16, u16), String> {
+    config::parse_kube_version(text).ok_or_else(|| format!("`{text}` is not a Kubernetes version such as 1.29"))
+}
+
 pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let inputs = inputs(&args.paths)?;
-    let settings = Settings {
-        pss: PssProfile { level: args.pss_level, version: args.pss_version },
-        ..Settings::default()
-    };
+    let config = load_config(args)?;
+    let mut settings = config.settings;
+    if let Some(level) = args.pss_level {
+        settings.pss.level = level;
+    }
+    if let Some(version) = args.pss_version {
+        settings.pss.version = version;
+    }
+    if args.kube_version.is_some() {
+        settings.kube_version = args.kube_version;
+    }
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Low);
     let engine = Engine::new(settings);
-    let report = pipeline::scan(&inputs, &engine);
+    let context = ScanContext { engine: &engine, exceptions: &config.exceptions, today: exceptions::today() };
+    let report = pipeline::scan_with(&inputs, &context);
 
     let text = match args.format {
         Format::Text => render_text(&report, TextOptions { color: use_color(args.color), verbose: args.verbose }),
@@ -86,14 +114,34 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     };
     super::write_stdout(&text).context("writing the report")?;
 
+    let failing = report.findings.iter().any(|f| f.finding.waiver.is_none() && f.finding.severity >= fail_on);
     let code = if !report.errors.is_empty() {
         EXIT_ERROR
-    } else if report.findings.iter().any(|f| f.finding.severity >= args.fail_on) {
+    } else if failing {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     };
     Ok(ExitCode::from(code))
+}
+
+/// The configuration in force: `--config`, else the nearest `.palisade.yaml` above the first
+/// scanned path (the working directory for standard input), else defaults.
+fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => {
+            let start = args.paths.iter().find(|p| *p != "-").map_or_else(|| PathBuf::from("."), PathBuf::from);
+            config::discover(&start)
+        }
+    };
+    match path {
+        Some(path) => Config::load(&path).map_err(|e| anyhow!("{e}")),
+        None => Ok(Config::default()),
+    }
 }
 
 fn inputs(paths: &[String]) -> anyhow::Result<Vec<InputArg>> {

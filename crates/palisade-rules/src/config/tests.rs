@@ -1,0 +1,65 @@
+//! Configuration: what is accepted, and that every error names file, line and key.
+
+use super::*;
+use crate::exceptions::today;
+
+fn error(text: &str) -> String {
+    match Config::parse(".palisade.yaml", text) {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_full_configuration_validates_into_settings() {
+    let config = Config::parse(
+        ".palisade.yaml",
+        "select: [pod-security, images]\nignore: [PSS007]\nseverity:\n  pss-run-as-user: high\nfail-on: medium\npss:\n  level: baseline\n  version: v1.29\nkube-version: \"1.27\"\ntrusted-registries: [ghcr.io/acme]\nallow-inline-exceptions: false\nexceptions:\n- rule: pss-privileged\n  namespace: \"legacy-*\"\n  reason: vendor agent\n  owner: platform\n  expires: 2999-01-01\n",
+    )
+    .expect("valid");
+    let settings = &config.settings;
+    assert!(settings.disabled.contains("PSS007"));
+    assert!(!settings.disabled.contains("PSS002"));
+    assert_eq!(settings.severity_overrides.get("PSS016"), Some(&Severity::High));
+    assert_eq!(config.fail_on, Some(Severity::Medium));
+    assert_eq!(settings.pss.level, PssLevel::Baseline);
+    assert_eq!(settings.pss.version, PssVersion::new(29));
+    assert_eq!(settings.kube_version, Some((1, 27)));
+    assert_eq!(settings.trusted_registries, ["ghcr.io/acme"]);
+    assert!(!config.exceptions.allow_inline());
+    assert_eq!(config.exceptions.len(), 1);
+    assert!(config.exceptions.notices(&today())[0].message.contains("matched no finding"));
+}
+
+#[test]
+fn unknown_keys_name_file_line_and_key() {
+    let message = error("pss:\n  level: baseline\n  enforce: yes\n");
+    assert!(message.starts_with(".palisade.yaml:3:"), "{message}");
+    assert!(message.contains("enforce"), "{message}");
+}
+
+#[test]
+fn bad_values_name_file_line_and_key() {
+    let cases = [
+        ("fail-on: severe\n", ".palisade.yaml:1:10", "fail-on"),
+        ("select:\n- nope-rule\n", ".palisade.yaml:2:3", "select"),
+        ("severity:\n  pss-privileged: huge\n", ".palisade.yaml:2:19", "severity.pss-privileged"),
+        ("pss:\n  version: v2.0\n", ".palisade.yaml:2:12", "pss.version"),
+        ("kube-version: banana\n", ".palisade.yaml:1:15", "kube-version"),
+        ("exceptions:\n- rule: pss-privileged\n", ".palisade.yaml:2:3", "reason"),
+        ("exceptions:\n- reason: x\n", ".palisade.yaml:2:3", "rule"),
+        ("exceptions:\n- rule: pss-privileged\n  reason: x\n  expires: soon\n", ".palisade.yaml:4:12", "expires"),
+    ];
+    for (text, at, key) in cases {
+        let message = error(text);
+        assert!(message.starts_with(at), "{text:?} gave {message}");
+        assert!(message.contains(key), "{text:?} gave {message}");
+    }
+}
+
+#[test]
+fn kube_versions_parse_loosely() {
+    assert_eq!(parse_kube_version("1.29"), Some((1, 29)));
+    assert_eq!(parse_kube_version("v1.30.2"), Some((1, 30)));
+    assert_eq!(parse_kube_version("1"), None);
+}
