@@ -8,6 +8,7 @@ mod engine;
 pub mod exceptions;
 mod finding;
 pub mod pss;
+pub mod reference;
 mod registry;
 mod rule;
 mod rules;

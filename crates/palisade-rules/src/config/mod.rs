@@ -42,6 +42,68 @@ pub struct Config {
     /// `fail-on`, when set.
     pub fail_on: Option<Severity>,
     pub exceptions: Exceptions,
+    pub webhook: WebhookSettings,
+}
+
+/// What the admission webhook does with a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WebhookMode {
+    /// Deny the request.
+    Enforce,
+    /// Allow it, with a warning the client shows.
+    Warn,
+    /// Allow it, with an audit annotation.
+    Audit,
+}
+
+impl WebhookMode {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "enforce" => Some(Self::Enforce),
+            "warn" => Some(Self::Warn),
+            "audit" => Some(Self::Audit),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enforce => "enforce",
+            Self::Warn => "warn",
+            Self::Audit => "audit",
+        }
+    }
+}
+
+/// The `webhook` section, validated.
+#[derive(Clone, Debug)]
+pub struct WebhookSettings {
+    pub default_mode: WebhookMode,
+    /// Modes by rule code (a category entry is expanded to its rules; a rule's own entry wins).
+    pub modes: HashMap<&'static str, WebhookMode>,
+    /// Namespaces never checked; `None` means the defaults (own namespace and kube-system).
+    pub exempt_namespaces: Option<Vec<String>>,
+    pub exempt_users: Vec<String>,
+    pub exempt_groups: Vec<String>,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            default_mode: WebhookMode::Enforce,
+            modes: HashMap::new(),
+            exempt_namespaces: None,
+            exempt_users: Vec::new(),
+            exempt_groups: Vec::new(),
+        }
+    }
+}
+
+impl WebhookSettings {
+    /// The mode for a rule.
+    pub fn mode_of(&self, rule: &RuleDef) -> WebhookMode {
+        self.modes.get(rule.code).copied().unwrap_or(self.default_mode)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +127,23 @@ struct Options {
     allow_inline_exceptions: Option<bool>,
     /// Findings waived, with a reason.
     exceptions: Option<Vec<Spanned<ExceptionOptions>>>,
+    /// How `palisade serve` acts on findings.
+    webhook: Option<WebhookOptions>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct WebhookOptions {
+    /// Mode for rules not named in `modes`: enforce, warn or audit. Default: enforce.
+    default_mode: Option<Spanned<String>>,
+    /// Mode per rule (code or name) or category; a rule's own entry wins over its category's.
+    modes: Option<HashMap<Spanned<String>, Spanned<String>>>,
+    /// Namespaces never checked. Default: the webhook's own namespace and kube-system.
+    exempt_namespaces: Option<Vec<String>>,
+    /// Users never checked (e.g. system:serviceaccount:kube-system:replicaset-controller).
+    exempt_users: Option<Vec<String>>,
+    /// Groups never checked.
+    exempt_groups: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -194,7 +273,35 @@ impl Validator<'_> {
         for (index, entry) in options.exceptions.into_iter().flatten().enumerate() {
             exceptions.push(self.exception(index, entry)?);
         }
-        Ok(Config { file: None, settings, fail_on, exceptions })
+        let webhook = match options.webhook {
+            None => WebhookSettings::default(),
+            Some(webhook) => self.webhook(webhook)?,
+        };
+        Ok(Config { file: None, settings, fail_on, exceptions, webhook })
+    }
+
+    fn webhook(&self, options: WebhookOptions) -> Result<WebhookSettings, ConfigError> {
+        let mode = |value: &Spanned<String>, key: &str| match WebhookMode::parse(&value.value) {
+            Some(mode) => Ok(mode),
+            None => self.error(&value.referenced, format!("{key}: `{}` is not enforce, warn or audit", value.value)),
+        };
+        let mut settings = WebhookSettings::default();
+        if let Some(value) = &options.default_mode {
+            settings.default_mode = mode(value, "webhook.default-mode")?;
+        }
+        // Categories first, so that an entry for a single rule wins over its category's.
+        let mut entries: Vec<_> = options.modes.iter().flatten().collect();
+        entries.sort_by_key(|(key, _)| crate::find_rule(&key.value).is_some());
+        for (key, value) in entries {
+            let mode = mode(value, &format!("webhook.modes.{}", key.value))?;
+            for rule in self.rules_named(key, "webhook.modes")? {
+                settings.modes.insert(rule.code, mode);
+            }
+        }
+        settings.exempt_namespaces = options.exempt_namespaces;
+        settings.exempt_users = options.exempt_users.unwrap_or_default();
+        settings.exempt_groups = options.exempt_groups.unwrap_or_default();
+        Ok(settings)
     }
 
     /// Codes of the rules that `select` and `ignore` leave on.

@@ -63,3 +63,20 @@ fn kube_versions_parse_loosely() {
     assert_eq!(parse_kube_version("v1.30.2"), Some((1, 30)));
     assert_eq!(parse_kube_version("1"), None);
 }
+
+#[test]
+fn webhook_modes_expand_categories_and_rules_win() {
+    let config = Config::parse(
+        ".palisade.yaml",
+        "webhook:\n  default-mode: warn\n  modes:\n    pss-privileged: audit\n    pod-security: enforce\n  exempt-namespaces: [ops]\n  exempt-groups: [system:masters]\n",
+    )
+    .expect("valid");
+    let webhook = &config.webhook;
+    let privileged = crate::find_rule("PSS002").expect("registered");
+    let host = crate::find_rule("PSS001").expect("registered");
+    assert_eq!(webhook.mode_of(privileged), WebhookMode::Audit);
+    assert_eq!(webhook.mode_of(host), WebhookMode::Enforce);
+    assert_eq!(webhook.default_mode, WebhookMode::Warn);
+    assert_eq!(webhook.exempt_namespaces.as_deref(), Some(&["ops".to_string()][..]));
+    assert!(error("webhook:\n  modes:\n    pss-privileged: deny\n").contains("webhook.modes.pss-privileged"));
+}
