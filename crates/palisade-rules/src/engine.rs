@@ -1,6 +1,7 @@
 //! Evaluating objects: which rules run, and how their violations become findings.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use palisade_model::{Object, ObjectRef, PodSpecView};
 
@@ -31,6 +32,7 @@ pub struct Settings {
 pub struct Engine {
     settings: Settings,
     rules: Vec<&'static RuleDef>,
+    pss_overrides: Arc<[(&'static str, u16)]>,
 }
 
 /// What the engine found in one object. PSS results are kept for every policy version the
@@ -40,6 +42,8 @@ pub struct ObjectResult {
     /// Findings of the rules that do not depend on a PSS profile.
     pub findings: Vec<Finding>,
     pss: Vec<PssEntry>,
+    /// The overrides of the enabled restricted checks: (baseline check ID, from minor version).
+    overrides: Arc<[(&'static str, u16)]>,
 }
 
 /// The violations of one PSS check over a range of policy versions.
@@ -55,8 +59,20 @@ struct PssEntry {
 
 impl Engine {
     pub fn new(settings: Settings) -> Self {
-        let rules = RULES.iter().copied().filter(|r| !settings.disabled.contains(r.code)).collect();
-        Self { settings, rules }
+        let rules: Vec<&'static RuleDef> = RULES
+            .iter()
+            .copied()
+            .filter(|r| !settings.disabled.contains(r.code))
+            .collect();
+        let pss_overrides = rules
+            .iter()
+            .filter_map(|r| r.pss_check()?.overrides)
+            .collect();
+        Self {
+            settings,
+            rules,
+            pss_overrides,
+        }
     }
 
     pub fn settings(&self) -> &Settings {
@@ -69,7 +85,10 @@ impl Engine {
 
     /// Evaluates every rule on one object.
     pub fn evaluate(&self, object: &Object) -> ObjectResult {
-        let mut result = ObjectResult::default();
+        let mut result = ObjectResult {
+            overrides: self.pss_overrides.clone(),
+            ..ObjectResult::default()
+        };
         let pod = PodSpecView::of(object);
         let object_ref = object.object_ref();
         let mut violations = Vec::new();
@@ -94,7 +113,9 @@ impl Engine {
             }
             let severity = self.severity(rule);
             result.findings.extend(
-                violations.drain(..).map(|v| finding(rule, severity, &object_ref, v)),
+                violations
+                    .drain(..)
+                    .map(|v| finding(rule, severity, &object_ref, v)),
             );
         }
         result
@@ -105,9 +126,12 @@ impl Engine {
     pub fn wanted_by_set_rules(&self, object: &Object) -> bool {
         let has_pod_spec = std::cell::OnceCell::new();
         self.rules.iter().any(|rule| match &rule.check {
-            Check::Set { kinds, workloads, .. } => {
+            Check::Set {
+                kinds, workloads, ..
+            } => {
                 kinds.contains(&object.kind.as_str())
-                    || (*workloads && *has_pod_spec.get_or_init(|| PodSpecView::of(object).is_some()))
+                    || (*workloads
+                        && *has_pod_spec.get_or_init(|| PodSpecView::of(object).is_some()))
             }
             _ => false,
         })
@@ -120,12 +144,19 @@ impl Engine {
         let mut out = Vec::new();
         let mut violations = Vec::new();
         for &rule in &self.rules {
-            let Check::Set { check, .. } = &rule.check else { continue };
+            let Check::Set { check, .. } = &rule.check else {
+                continue;
+            };
             check(&snapshot, &self.settings, &mut violations);
             let severity = self.severity(rule);
             for SetViolation { object, violation } in violations.drain(..) {
-                let Some(target) = objects.get(object) else { continue };
-                out.push((object, finding(rule, severity, &target.object_ref(), violation)));
+                let Some(target) = objects.get(object) else {
+                    continue;
+                };
+                out.push((
+                    object,
+                    finding(rule, severity, &target.object_ref(), violation),
+                ));
             }
         }
         out
@@ -156,14 +187,22 @@ impl Engine {
                 check,
                 from,
                 until: check.revisions.get(i + 1).copied(),
-                findings: violations.drain(..).map(|v| finding(rule, severity, object_ref, v)).collect(),
+                findings: violations
+                    .drain(..)
+                    .map(|v| finding(rule, severity, object_ref, v))
+                    .collect(),
             });
         }
     }
 }
 
 /// A configured severity wins; otherwise the violation's own severity, else the rule's default.
-fn finding(rule: &'static RuleDef, configured: Option<Severity>, object: &ObjectRef, v: Violation) -> Finding {
+fn finding(
+    rule: &'static RuleDef,
+    configured: Option<Severity>,
+    object: &ObjectRef,
+    v: Violation,
+) -> Finding {
     let severity = configured.or(v.severity).unwrap_or(rule.severity);
     Finding {
         rule,
@@ -180,7 +219,9 @@ impl ObjectResult {
     /// Every finding, of every PSS revision too, so that front ends can annotate them (with
     /// file positions, say) before the profile is chosen.
     pub fn all_findings_mut(&mut self) -> impl Iterator<Item = &mut Finding> {
-        self.findings.iter_mut().chain(self.pss.iter_mut().flat_map(|e| e.findings.iter_mut()))
+        self.findings
+            .iter_mut()
+            .chain(self.pss.iter_mut().flat_map(|e| e.findings.iter_mut()))
     }
 
     /// Whether any PSS check fails at any version (a cheap test before choosing a profile).
@@ -201,9 +242,14 @@ impl ObjectResult {
             e.check.level <= profile.level && e.from <= minor && e.until.is_none_or(|u| minor < u)
         };
         let active: Vec<&PssEntry> = self.pss.iter().filter(in_force).collect();
+        // As upstream: at restricted, an overriding check replaces the baseline check whether
+        // or not it finds anything (a Windows pod exempt from the restricted check passes).
         let overridden = |id: &str| {
             profile.level == PssLevel::Restricted
-                && active.iter().any(|e| e.check.overrides.is_some_and(|(b, from)| b == id && from <= minor))
+                && self
+                    .overrides
+                    .iter()
+                    .any(|&(b, from)| b == id && from <= minor)
         };
         let mut out: Vec<Finding> = Vec::new();
         for entry in &active {
@@ -216,7 +262,8 @@ impl ObjectResult {
                 .filter(|(_, from)| profile.level == PssLevel::Restricted && *from <= minor)
                 .and_then(|(id, _)| active.iter().find(|e| e.check.id == id));
             for found in &entry.findings {
-                let same_field = baseline.and_then(|b| b.findings.iter().find(|f| f.pointer == found.pointer));
+                let same_field =
+                    baseline.and_then(|b| b.findings.iter().find(|f| f.pointer == found.pointer));
                 out.push(same_field.unwrap_or(found).clone());
             }
         }

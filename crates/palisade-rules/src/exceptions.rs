@@ -27,7 +27,10 @@ impl Pattern {
         globset::GlobBuilder::new(text)
             .literal_separator(false)
             .build()
-            .map(|glob| Self { text: text.to_string(), matcher: glob.compile_matcher() })
+            .map(|glob| Self {
+                text: text.to_string(),
+                matcher: glob.compile_matcher(),
+            })
             .map_err(|e| format!("`{text}` is not a valid pattern: {e}"))
     }
 
@@ -80,7 +83,11 @@ pub struct Exceptions {
 
 impl Exceptions {
     pub fn new(allow_inline: bool) -> Self {
-        Self { list: Vec::new(), used: Vec::new(), allow_inline }
+        Self {
+            list: Vec::new(),
+            used: Vec::new(),
+            allow_inline,
+        }
     }
 
     pub fn push(&mut self, exception: Exception) {
@@ -107,21 +114,34 @@ impl Exceptions {
         let matching = self.list.iter().find(|e| {
             e.rules.contains(&finding.rule.code)
                 && !e.expires.as_deref().is_some_and(|date| date < today)
-                && e.namespace.as_ref().is_none_or(|p| p.matches(object.namespace().unwrap_or("")))
+                && e.namespace
+                    .as_ref()
+                    .is_none_or(|p| p.matches(object.namespace().unwrap_or("")))
                 && e.kind.as_ref().is_none_or(|p| p.matches(&object.kind))
                 && e.name.as_ref().is_none_or(|p| p.matches(object.name()))
-                && e.container.as_ref().is_none_or(|p| container.as_ref().is_some_and(|c| p.matches(&c.0)))
-                && e.image.as_ref().is_none_or(|p| container.as_ref().is_some_and(|c| p.matches(&c.1)))
+                && e.container
+                    .as_ref()
+                    .is_none_or(|p| container.as_ref().is_some_and(|c| p.matches(&c.0)))
+                && e.image
+                    .as_ref()
+                    .is_none_or(|p| container.as_ref().is_some_and(|c| p.matches(&c.1)))
         });
         if let Some(exception) = matching {
             return Some(Waiver {
                 reason: exception.reason.clone(),
-                source: WaiverSource::Config { file: exception.file.clone(), index: exception.index },
+                source: WaiverSource::Config {
+                    file: exception.file.clone(),
+                    index: exception.index,
+                },
                 owner: exception.owner.clone(),
                 expires: exception.expires.clone(),
             });
         }
-        if self.allow_inline { inline_waiver(finding, object) } else { None }
+        if self.allow_inline {
+            inline_waiver(finding, object)
+        } else {
+            None
+        }
     }
 
     /// Records that a waiver from this set was applied to a reported finding.
@@ -168,7 +188,12 @@ impl Exceptions {
 fn container_of(object: &Object, pointer: &str) -> Option<(String, String)> {
     let pod = PodSpecView::of(object)?;
     pod.containers()
-        .find(|c| pointer == c.pointer || pointer.strip_prefix(c.pointer.as_str()).is_some_and(|rest| rest.starts_with('/')))
+        .find(|c| {
+            pointer == c.pointer
+                || pointer
+                    .strip_prefix(c.pointer.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
         .map(|c| {
             let image = c.value.get("image").and_then(|v| v.as_str()).unwrap_or("");
             (c.name.to_string(), image.to_string())
@@ -188,8 +213,16 @@ fn inline_waiver(finding: &Finding, object: &Object) -> Option<Waiver> {
         .get(IGNORE_REASON_ANNOTATION)
         .and_then(|v| v.as_str())
         .filter(|r| !r.trim().is_empty())
-        .map_or_else(|| format!("no reason given ({IGNORE_REASON_ANNOTATION} is not set)"), str::to_string);
-    Some(Waiver { reason, source: WaiverSource::Annotation, owner: None, expires: None })
+        .map_or_else(
+            || format!("no reason given ({IGNORE_REASON_ANNOTATION} is not set)"),
+            str::to_string,
+        );
+    Some(Waiver {
+        reason,
+        source: WaiverSource::Annotation,
+        owner: None,
+        expires: None,
+    })
 }
 
 /// Today's date in UTC as `YYYY-MM-DD`.

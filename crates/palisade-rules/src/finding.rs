@@ -19,8 +19,17 @@ pub struct Violation {
 }
 
 impl Violation {
-    pub fn new(pointer: impl Into<String>, message: impl Into<String>, help: impl Into<String>) -> Self {
-        Self { pointer: pointer.into(), message: message.into(), help: help.into(), severity: None }
+    pub fn new(
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        Self {
+            pointer: pointer.into(),
+            message: message.into(),
+            help: help.into(),
+            severity: None,
+        }
     }
 
     /// This violation at another severity than the rule's default.

@@ -17,6 +17,6 @@ mod snapshot;
 pub use engine::{Engine, ObjectResult, Settings};
 pub use finding::{Finding, Violation, Waiver, WaiverSource};
 pub use pss::{PssLevel, PssProfile, PssVersion};
-pub use registry::{find_rule, RULES};
+pub use registry::{RULES, find_rule};
 pub use rule::{Category, Check, PssCheck, RuleDef, Severity};
 pub use snapshot::{SetViolation, Snapshot};

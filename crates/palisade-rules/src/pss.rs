@@ -49,7 +49,11 @@ impl PssVersion {
     pub const LATEST: PssVersion = PssVersion { minor: 37 };
 
     pub const fn new(minor: u16) -> Self {
-        let minor = if minor > Self::LATEST.minor { Self::LATEST.minor } else { minor };
+        let minor = if minor > Self::LATEST.minor {
+            Self::LATEST.minor
+        } else {
+            minor
+        };
         Self { minor }
     }
 
@@ -64,7 +68,10 @@ impl PssVersion {
         }
         let rest = text.strip_prefix('v').unwrap_or(text);
         let minor = rest.strip_prefix("1.")?;
-        if minor.is_empty() || !minor.bytes().all(|b| b.is_ascii_digit()) || (minor.len() > 1 && minor.starts_with('0')) {
+        if minor.is_empty()
+            || !minor.bytes().all(|b| b.is_ascii_digit())
+            || (minor.len() > 1 && minor.starts_with('0'))
+        {
             return None;
         }
         minor.parse::<u16>().ok().map(Self::new)
@@ -91,7 +98,10 @@ pub struct PssProfile {
 
 impl Default for PssProfile {
     fn default() -> Self {
-        Self { level: PssLevel::Restricted, version: PssVersion::LATEST }
+        Self {
+            level: PssLevel::Restricted,
+            version: PssVersion::LATEST,
+        }
     }
 }
 
@@ -110,10 +120,16 @@ impl PssProfile {
     /// restricted and latest, the most restrictive choice, as upstream does.
     pub fn from_namespace_labels(labels: &Map<String, Value>) -> Option<Self> {
         let level = labels.get(ENFORCE_LABEL)?;
-        let level = level.as_str().and_then(PssLevel::parse).unwrap_or(PssLevel::Restricted);
+        let level = level
+            .as_str()
+            .and_then(PssLevel::parse)
+            .unwrap_or(PssLevel::Restricted);
         let version = match labels.get(ENFORCE_VERSION_LABEL) {
             None => PssVersion::LATEST,
-            Some(v) => v.as_str().and_then(PssVersion::parse).unwrap_or(PssVersion::LATEST),
+            Some(v) => v
+                .as_str()
+                .and_then(PssVersion::parse)
+                .unwrap_or(PssVersion::LATEST),
         };
         Some(Self { level, version })
     }
@@ -137,15 +153,27 @@ mod tests {
     #[test]
     fn namespace_labels_pick_the_profile_and_bad_values_are_most_restrictive() {
         let labels = |pairs: &[(&str, &str)]| -> Map<String, Value> {
-            pairs.iter().map(|(k, v)| ((*k).to_string(), Value::String((*v).to_string()))).collect()
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), Value::String((*v).to_string())))
+                .collect()
         };
         assert_eq!(PssProfile::from_namespace_labels(&labels(&[])), None);
         assert_eq!(
-            PssProfile::from_namespace_labels(&labels(&[(ENFORCE_LABEL, "baseline"), (ENFORCE_VERSION_LABEL, "v1.25")])),
-            Some(PssProfile { level: PssLevel::Baseline, version: PssVersion::new(25) })
+            PssProfile::from_namespace_labels(&labels(&[
+                (ENFORCE_LABEL, "baseline"),
+                (ENFORCE_VERSION_LABEL, "v1.25")
+            ])),
+            Some(PssProfile {
+                level: PssLevel::Baseline,
+                version: PssVersion::new(25)
+            })
         );
         assert_eq!(
-            PssProfile::from_namespace_labels(&labels(&[(ENFORCE_LABEL, "bogus"), (ENFORCE_VERSION_LABEL, "nope")])),
+            PssProfile::from_namespace_labels(&labels(&[
+                (ENFORCE_LABEL, "bogus"),
+                (ENFORCE_VERSION_LABEL, "nope")
+            ])),
             Some(PssProfile::default())
         );
     }

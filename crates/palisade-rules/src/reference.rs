@@ -40,7 +40,9 @@ fn target(check: &Check) -> String {
         Check::Pss(_) | Check::Pod(_) => "every object that runs pods".to_string(),
         Check::Object { kinds, .. } if kinds.is_empty() => "every object".to_string(),
         Check::Object { kinds, .. } => kinds.join(", "),
-        Check::Set { kinds, workloads, .. } => {
+        Check::Set {
+            kinds, workloads, ..
+        } => {
             let mut what: Vec<&str> = kinds.to_vec();
             if *workloads {
                 what.push("workloads");

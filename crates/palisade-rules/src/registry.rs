@@ -1,11 +1,76 @@
 //! The one ordered list of rules. Its invariants are tests (`tests/registry.rs`).
 
 use crate::rule::RuleDef;
-use crate::rules::pss;
+#[allow(unused_imports, reason = "categories fill up as rules land")]
+use crate::rules::{
+    api_lifecycle, containers, identity, images, namespaces, network, pss, rbac, secrets,
+};
 
 /// Every rule, in the order `palisade rules` lists them.
 pub static RULES: &[&RuleDef] = &[
+    &pss::host_namespaces::RULE,
     &pss::privileged::RULE,
+    &pss::capabilities_baseline::RULE,
+    &pss::host_path_volumes::RULE,
+    &pss::host_ports::RULE,
+    &pss::host_probes_and_lifecycle::RULE,
+    &pss::apparmor::RULE,
+    &pss::selinux::RULE,
+    &pss::proc_mount::RULE,
+    &pss::seccomp_baseline::RULE,
+    &pss::sysctls::RULE,
+    &pss::windows_host_process::RULE,
+    &pss::restricted_volumes::RULE,
+    &pss::allow_privilege_escalation::RULE,
+    &pss::run_as_non_root::RULE,
+    &pss::run_as_user::RULE,
+    &pss::seccomp_restricted::RULE,
+    &pss::capabilities_restricted::RULE,
+    &pss::proc_mount_restricted::RULE,
+    // -- images --
+    &images::image_latest_tag::RULE,
+    &images::image_not_digest_pinned::RULE,
+    &images::image_untrusted_registry::RULE,
+    // -- containers --
+    &containers::read_only_root_filesystem::RULE,
+    &containers::dangerous_capabilities::RULE,
+    &containers::docker_socket_mount::RULE,
+    &containers::sensitive_host_path::RULE,
+    &containers::missing_resource_limits::RULE,
+    &containers::missing_resource_requests::RULE,
+    // -- identity --
+    &identity::service_account_token_automount::RULE,
+    &identity::default_service_account::RULE,
+    // -- secrets --
+    &secrets::secret_in_env_literal::RULE,
+    &secrets::secret_in_configmap::RULE,
+    &secrets::secrets_as_env::RULE,
+    // -- network --
+    &network::service_load_balancer::RULE,
+    &network::service_node_port::RULE,
+    &network::service_external_ips::RULE,
+    &network::ingress_no_tls::RULE,
+    &network::namespace_missing_default_deny::RULE,
+    &network::workload_not_network_isolated::RULE,
+    &network::egress_to_internet_allowed::RULE,
+    // -- namespaces --
+    &namespaces::default_namespace::RULE,
+    &namespaces::namespace_missing_pss_label::RULE,
+    &namespaces::namespace_missing_resource_quota::RULE,
+    // -- rbac --
+    &rbac::wildcard::RULE,
+    &rbac::secrets_access::RULE,
+    &rbac::exec_attach::RULE,
+    &rbac::escalate_bind_impersonate::RULE,
+    &rbac::workload_create::RULE,
+    &rbac::node_proxy::RULE,
+    &rbac::token_create::RULE,
+    &rbac::webhook_config_write::RULE,
+    &rbac::cluster_admin_binding::RULE,
+    &rbac::anonymous_binding::RULE,
+    &rbac::user_direct_binding::RULE,
+    // -- api-lifecycle --
+    &api_lifecycle::deprecated_api_version::RULE,
 ];
 
 /// Finds a rule by code (`PSS002`) or name (`pss-privileged`), case-insensitively for codes.

@@ -3,11 +3,13 @@
 use palisade_model::{Object, PodSpecView};
 
 use crate::finding::Violation;
-use crate::snapshot::{SetViolation, Snapshot};
 use crate::pss::{PssLevel, PssVersion};
+use crate::snapshot::{SetViolation, Snapshot};
 
 /// How bad a finding is. Ordered from least to most severe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -18,8 +20,13 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] =
-        [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -32,7 +39,9 @@ impl Severity {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(text))
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(text))
     }
 }
 
@@ -142,9 +151,9 @@ impl Check {
         match self {
             Self::Pss(_) | Self::Pod(_) => has_pod_spec,
             Self::Object { kinds, .. } => kinds.is_empty() || kinds.contains(&object.kind.as_str()),
-            Self::Set { kinds, workloads, .. } => {
-                (*workloads && has_pod_spec) || kinds.contains(&object.kind.as_str())
-            }
+            Self::Set {
+                kinds, workloads, ..
+            } => (*workloads && has_pod_spec) || kinds.contains(&object.kind.as_str()),
         }
     }
 }

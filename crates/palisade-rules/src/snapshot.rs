@@ -31,10 +31,19 @@ impl<'a> Snapshot<'a> {
         for (i, object) in objects.iter().enumerate() {
             by_kind.entry(object.kind.as_str()).or_default().push(i);
             if let Some(ns) = object.namespace() {
-                by_namespace_kind.entry(ns).or_default().entry(object.kind.as_str()).or_default().push(i);
+                by_namespace_kind
+                    .entry(ns)
+                    .or_default()
+                    .entry(object.kind.as_str())
+                    .or_default()
+                    .push(i);
             }
         }
-        Self { objects, by_kind, by_namespace_kind }
+        Self {
+            objects,
+            by_kind,
+            by_namespace_kind,
+        }
     }
 
     pub fn objects(&self) -> &'a [Object] {
@@ -53,7 +62,11 @@ impl<'a> Snapshot<'a> {
     }
 
     /// Objects of a kind in a namespace, with their indexes.
-    pub fn in_namespace(&self, namespace: &str, kind: &str) -> impl Iterator<Item = (usize, &'a Object)> + '_ {
+    pub fn in_namespace(
+        &self,
+        namespace: &str,
+        kind: &str,
+    ) -> impl Iterator<Item = (usize, &'a Object)> + '_ {
         let objects = self.objects;
         let indexes: &[usize] = self
             .by_namespace_kind

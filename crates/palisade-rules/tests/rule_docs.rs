@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use palisade_rules::reference::{index_page, rule_page};
 use palisade_rules::RULES;
+use palisade_rules::reference::{index_page, rule_page};
 
 fn docs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules")
@@ -15,8 +15,10 @@ fn docs_dir() -> PathBuf {
 #[test]
 fn rule_reference_is_current() {
     let dir = docs_dir();
-    let mut expected: Vec<(String, String)> =
-        RULES.iter().map(|rule| (format!("{}.md", rule.name), rule_page(rule))).collect();
+    let mut expected: Vec<(String, String)> = RULES
+        .iter()
+        .map(|rule| (format!("{}.md", rule.name), rule_page(rule)))
+        .collect();
     expected.push(("README.md".to_string(), index_page()));
     if std::env::var_os("UPDATE_RULE_DOCS").is_some() {
         std::fs::create_dir_all(&dir).expect("create docs/rules");
@@ -36,9 +38,19 @@ fn rule_reference_is_current() {
     }
     let wanted: BTreeSet<&str> = expected.iter().map(|(name, _)| name.as_str()).collect();
     let present: BTreeSet<String> = std::fs::read_dir(&dir)
-        .map(|entries| entries.flatten().filter_map(|e| e.file_name().to_str().map(str::to_string)).collect())
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
-    stale.extend(present.iter().filter(|name| !wanted.contains(name.as_str())).cloned());
+    stale.extend(
+        present
+            .iter()
+            .filter(|name| !wanted.contains(name.as_str()))
+            .cloned(),
+    );
     assert!(
         stale.is_empty(),
         "docs/rules is stale ({}); regenerate with `UPDATE_RULE_DOCS=1 cargo test -p palisade-rules --test rule_docs`",

@@ -5,12 +5,16 @@
 //! A fixture file is one input set (set rules see all its objects). A first line
 //! `# settings: trusted-registries=a,b kube-version=1.25` adjusts the settings for that file.
 
-#![allow(clippy::expect_used, clippy::panic, reason = "a test fails loudly on a bad fixture")]
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on a bad fixture"
+)]
 
 use std::path::{Path, PathBuf};
 
 use palisade_model::loader::load_str;
-use palisade_rules::{Category, Engine, Finding, RuleDef, Settings, RULES};
+use palisade_rules::{Category, Engine, Finding, RULES, RuleDef, Settings};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -32,7 +36,11 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 
 fn settings_for(text: &str) -> Settings {
     let mut settings = Settings::default();
-    let Some(line) = text.lines().next().and_then(|l| l.strip_prefix("# settings:")) else {
+    let Some(line) = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# settings:"))
+    else {
         return settings;
     };
     for pair in line.split_whitespace() {
@@ -42,7 +50,8 @@ fn settings_for(text: &str) -> Settings {
             }
             Some(("kube-version", v)) => {
                 let (major, minor) = v.split_once('.').expect("kube-version is MAJOR.MINOR");
-                settings.kube_version = Some((major.parse().expect("major"), minor.parse().expect("minor")));
+                settings.kube_version =
+                    Some((major.parse().expect("major"), minor.parse().expect("minor")));
             }
             _ => panic!("unknown fixture setting {pair}"),
         }
@@ -54,7 +63,12 @@ fn settings_for(text: &str) -> Settings {
 fn findings_of(rule: &RuleDef, path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).expect("fixture is readable");
     let file = load_str(&path.display().to_string(), &text);
-    assert!(file.errors.is_empty(), "{}: {:?}", path.display(), file.errors);
+    assert!(
+        file.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        file.errors
+    );
     let engine = Engine::new(settings_for(&text));
     let profile = engine.settings().pss;
     let mut located: Vec<(u32, u32, Finding)> = Vec::new();
@@ -73,21 +87,37 @@ fn findings_of(rule: &RuleDef, path: &Path) -> Vec<String> {
         .into_iter()
         .filter(|(_, _, f)| f.rule.code == rule.code)
         .map(|(line, column, f)| {
-            format!("{line}:{column} [{}] {} {}: {}\n    help: {}", f.severity, f.object, f.pointer, f.message, f.help)
+            format!(
+                "{line}:{column} [{}] {} {}: {}\n    help: {}",
+                f.severity, f.object, f.pointer, f.message, f.help
+            )
         })
         .collect()
 }
 
 fn catalog_rules() -> impl Iterator<Item = &'static RuleDef> {
-    RULES.iter().copied().filter(|r| r.category != Category::PodSecurity)
+    RULES
+        .iter()
+        .copied()
+        .filter(|r| r.category != Category::PodSecurity)
 }
 
 #[test]
 fn every_catalog_rule_has_firing_and_near_miss_fixtures() {
     for rule in catalog_rules() {
         let dir = fixtures_dir().join(rule.name);
-        assert!(!yaml_files(&dir.join("fire")).is_empty(), "{} has no fixtures in {}/fire", rule.code, dir.display());
-        assert!(!yaml_files(&dir.join("pass")).is_empty(), "{} has no near misses in {}/pass", rule.code, dir.display());
+        assert!(
+            !yaml_files(&dir.join("fire")).is_empty(),
+            "{} has no fixtures in {}/fire",
+            rule.code,
+            dir.display()
+        );
+        assert!(
+            !yaml_files(&dir.join("pass")).is_empty(),
+            "{} has no near misses in {}/pass",
+            rule.code,
+            dir.display()
+        );
     }
 }
 
@@ -100,9 +130,19 @@ fn firing_fixtures_report_the_rule() {
         for rule in catalog_rules() {
             for path in yaml_files(&fixtures_dir().join(rule.name).join("fire")) {
                 let findings = findings_of(rule, &path);
-                assert!(!findings.is_empty(), "{} did not fire on {}", rule.code, path.display());
-                let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture");
-                let shown = findings.join("\n").replace(&format!("{}/", fixtures_dir().display()), "");
+                assert!(
+                    !findings.is_empty(),
+                    "{} did not fire on {}",
+                    rule.code,
+                    path.display()
+                );
+                let stem = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("fixture");
+                let shown = findings
+                    .join("\n")
+                    .replace(&format!("{}/", fixtures_dir().display()), "");
                 insta::assert_snapshot!(format!("{}__{stem}", rule.name), shown);
             }
         }
@@ -116,7 +156,12 @@ fn near_misses_do_not_report_the_rule() {
         for path in yaml_files(&fixtures_dir().join(rule.name).join("pass")) {
             let findings = findings_of(rule, &path);
             if !findings.is_empty() {
-                failures.push(format!("{} fired on near miss {}:\n  {}", rule.code, path.display(), findings.join("\n  ")));
+                failures.push(format!(
+                    "{} fired on near miss {}:\n  {}",
+                    rule.code,
+                    path.display(),
+                    findings.join("\n  ")
+                ));
             }
         }
     }

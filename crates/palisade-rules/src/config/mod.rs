@@ -30,7 +30,11 @@ pub struct ConfigError {
 }
 
 fn position(line: u32, column: u32) -> String {
-    if line == 0 { "1".to_string() } else { format!("{line}:{column}") }
+    if line == 0 {
+        "1".to_string()
+    } else {
+        format!("{line}:{column}")
+    }
 }
 
 /// What a configuration file says, validated.
@@ -102,7 +106,10 @@ impl Default for WebhookSettings {
 impl WebhookSettings {
     /// The mode for a rule.
     pub fn mode_of(&self, rule: &RuleDef) -> WebhookMode {
-        self.modes.get(rule.code).copied().unwrap_or(self.default_mode)
+        self.modes
+            .get(rule.code)
+            .copied()
+            .unwrap_or(self.default_mode)
     }
 }
 
@@ -171,10 +178,17 @@ struct ExceptionOptions {
 /// Finds the configuration file for a path: the first `.palisade.yaml` in the path's directory
 /// or any directory above it.
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    let start = if start.is_dir() { start.to_path_buf() } else { start.parent()?.to_path_buf() };
+    let start = if start.is_dir() {
+        start.to_path_buf()
+    } else {
+        start.parent()?.to_path_buf()
+    };
     let start = std::fs::canonicalize(&start).unwrap_or(start);
     start.ancestors().find_map(|dir| {
-        CONFIG_FILE_NAMES.iter().map(|name| dir.join(name)).find(|candidate| candidate.is_file())
+        CONFIG_FILE_NAMES
+            .iter()
+            .map(|name| dir.join(name))
+            .find(|candidate| candidate.is_file())
     })
 }
 
@@ -204,7 +218,13 @@ impl Config {
                 file: file.to_string(),
                 line: location.map_or(0, |l| u32::try_from(l.line()).unwrap_or(0)),
                 column: location.map_or(0, |l| u32::try_from(l.column()).unwrap_or(0)),
-                message: e.without_snippet().to_string().split(" at line ").next().unwrap_or_default().to_string(),
+                message: e
+                    .without_snippet()
+                    .to_string()
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
             }
         })?;
         Validator { file }.config(options)
@@ -228,15 +248,25 @@ impl Validator<'_> {
     fn config(&self, options: Options) -> Result<Config, ConfigError> {
         let mut settings = Settings::default();
         let selected = self.selection(options.select.as_deref(), options.ignore.as_deref())?;
-        settings.disabled = RULES.iter().filter(|r| !selected.contains(r.code)).map(|r| r.code).collect();
+        settings.disabled = RULES
+            .iter()
+            .filter(|r| !selected.contains(r.code))
+            .map(|r| r.code)
+            .collect();
         for (rule, severity) in options.severity.iter().flatten() {
             let Some(def) = crate::find_rule(&rule.value) else {
-                return self.error(&rule.referenced, format!("severity: unknown rule `{}`", rule.value));
+                return self.error(
+                    &rule.referenced,
+                    format!("severity: unknown rule `{}`", rule.value),
+                );
             };
             let Some(level) = Severity::parse(&severity.value) else {
                 return self.error(
                     &severity.referenced,
-                    format!("severity.{}: `{}` is not a severity (critical, high, medium, low, info)", rule.value, severity.value),
+                    format!(
+                        "severity.{}: `{}` is not a severity (critical, high, medium, low, info)",
+                        rule.value, severity.value
+                    ),
                 );
             };
             settings.severity_overrides.insert(def.code, level);
@@ -245,27 +275,53 @@ impl Validator<'_> {
             None => None,
             Some(v) => match Severity::parse(&v.value) {
                 Some(s) => Some(s),
-                None => return self.error(&v.referenced, format!("fail-on: `{}` is not a severity", v.value)),
+                None => {
+                    return self.error(
+                        &v.referenced,
+                        format!("fail-on: `{}` is not a severity", v.value),
+                    );
+                }
             },
         };
         if let Some(pss) = &options.pss {
             if let Some(level) = &pss.level {
                 settings.pss.level = match PssLevel::parse(&level.value) {
                     Some(l) => l,
-                    None => return self.error(&level.referenced, format!("pss.level: `{}` is not baseline, restricted or privileged", level.value)),
+                    None => {
+                        return self.error(
+                            &level.referenced,
+                            format!(
+                                "pss.level: `{}` is not baseline, restricted or privileged",
+                                level.value
+                            ),
+                        );
+                    }
                 };
             }
             if let Some(version) = &pss.version {
                 settings.pss.version = match PssVersion::parse(&version.value) {
                     Some(v) => v,
-                    None => return self.error(&version.referenced, format!("pss.version: `{}` is not v1.0 … v1.37 or latest", version.value)),
+                    None => {
+                        return self.error(
+                            &version.referenced,
+                            format!(
+                                "pss.version: `{}` is not v1.0 … v1.37 or latest",
+                                version.value
+                            ),
+                        );
+                    }
                 };
             }
         }
         if let Some(v) = &options.kube_version {
             settings.kube_version = match parse_kube_version(&v.value) {
                 Some(version) => Some(version),
-                None => return self.error(&v.referenced, format!("kube-version: `{}` is not a version such as 1.29", v.value)),
+                None => {
+                    return self.error(
+                        &v.referenced,
+                        format!("kube-version: `{}` is not a version such as 1.29", v.value),
+                    );
+                }
             };
         }
         settings.trusted_registries = options.trusted_registries.unwrap_or_default();
@@ -277,13 +333,22 @@ impl Validator<'_> {
             None => WebhookSettings::default(),
             Some(webhook) => self.webhook(webhook)?,
         };
-        Ok(Config { file: None, settings, fail_on, exceptions, webhook })
+        Ok(Config {
+            file: None,
+            settings,
+            fail_on,
+            exceptions,
+            webhook,
+        })
     }
 
     fn webhook(&self, options: WebhookOptions) -> Result<WebhookSettings, ConfigError> {
         let mode = |value: &Spanned<String>, key: &str| match WebhookMode::parse(&value.value) {
             Some(mode) => Ok(mode),
-            None => self.error(&value.referenced, format!("{key}: `{}` is not enforce, warn or audit", value.value)),
+            None => self.error(
+                &value.referenced,
+                format!("{key}: `{}` is not enforce, warn or audit", value.value),
+            ),
         };
         let mut settings = WebhookSettings::default();
         if let Some(value) = &options.default_mode {
@@ -315,7 +380,11 @@ impl Validator<'_> {
             Some(list) => {
                 let mut on = HashSet::new();
                 for item in list {
-                    on.extend(self.rules_named(item, "select")?.into_iter().map(|r| r.code));
+                    on.extend(
+                        self.rules_named(item, "select")?
+                            .into_iter()
+                            .map(|r| r.code),
+                    );
                 }
                 on
             }
@@ -329,7 +398,11 @@ impl Validator<'_> {
     }
 
     /// The rules a code, name, category or `all` stands for.
-    fn rules_named(&self, item: &Spanned<String>, key: &str) -> Result<Vec<&'static RuleDef>, ConfigError> {
+    fn rules_named(
+        &self,
+        item: &Spanned<String>,
+        key: &str,
+    ) -> Result<Vec<&'static RuleDef>, ConfigError> {
         let text = item.value.as_str();
         if text == "all" {
             return Ok(RULES.to_vec());
@@ -338,20 +411,38 @@ impl Validator<'_> {
             return Ok(vec![rule]);
         }
         if let Some(category) = Category::parse(text) {
-            return Ok(RULES.iter().copied().filter(|r| r.category == category).collect());
+            return Ok(RULES
+                .iter()
+                .copied()
+                .filter(|r| r.category == category)
+                .collect());
         }
-        self.error(&item.referenced, format!("{key}: `{text}` is not a rule code, rule name or category"))
+        self.error(
+            &item.referenced,
+            format!("{key}: `{text}` is not a rule code, rule name or category"),
+        )
     }
 
-    fn exception(&self, index: usize, entry: Spanned<ExceptionOptions>) -> Result<Exception, ConfigError> {
+    fn exception(
+        &self,
+        index: usize,
+        entry: Spanned<ExceptionOptions>,
+    ) -> Result<Exception, ConfigError> {
         let at = entry.referenced;
         let options = entry.value;
         let mut rules = Vec::new();
         for item in options.rule.iter().chain(options.rules.iter().flatten()) {
-            rules.extend(self.rules_named(item, "exceptions.rules")?.into_iter().map(|r| r.code));
+            rules.extend(
+                self.rules_named(item, "exceptions.rules")?
+                    .into_iter()
+                    .map(|r| r.code),
+            );
         }
         if rules.is_empty() {
-            return self.error(&at, format!("exceptions[{index}]: name the rule(s) it waives with `rule` or `rules`"));
+            return self.error(
+                &at,
+                format!("exceptions[{index}]: name the rule(s) it waives with `rule` or `rules`"),
+            );
         }
         let reason = options.reason.unwrap_or_default();
         if reason.trim().is_empty() {
@@ -361,20 +452,29 @@ impl Validator<'_> {
             None => None,
             Some(date) if is_date(&date.value) => Some(date.value),
             Some(date) => {
-                return self.error(&date.referenced, format!("exceptions[{index}].expires: `{}` is not a date (YYYY-MM-DD)", date.value));
+                return self.error(
+                    &date.referenced,
+                    format!(
+                        "exceptions[{index}].expires: `{}` is not a date (YYYY-MM-DD)",
+                        date.value
+                    ),
+                );
             }
         };
-        let pattern = |value: Option<Spanned<String>>, key: &str| -> Result<Option<Pattern>, ConfigError> {
-            match value {
-                None => Ok(None),
-                Some(v) => Pattern::new(&v.value).map(Some).map_err(|message| ConfigError {
-                    file: self.file.to_string(),
-                    line: u32::try_from(v.referenced.line()).unwrap_or(0),
-                    column: u32::try_from(v.referenced.column()).unwrap_or(0),
-                    message: format!("exceptions[{index}].{key}: {message}"),
-                }),
-            }
-        };
+        let pattern =
+            |value: Option<Spanned<String>>, key: &str| -> Result<Option<Pattern>, ConfigError> {
+                match value {
+                    None => Ok(None),
+                    Some(v) => Pattern::new(&v.value)
+                        .map(Some)
+                        .map_err(|message| ConfigError {
+                            file: self.file.to_string(),
+                            line: u32::try_from(v.referenced.line()).unwrap_or(0),
+                            column: u32::try_from(v.referenced.column()).unwrap_or(0),
+                            message: format!("exceptions[{index}].{key}: {message}"),
+                        }),
+                }
+            };
         Ok(Exception {
             index,
             file: self.file.to_string(),
@@ -398,7 +498,10 @@ pub fn parse_kube_version(text: &str) -> Option<(u16, u16)> {
     let mut parts = text.split('.');
     let major = parts.next()?.parse().ok()?;
     let minor = parts.next()?.parse().ok()?;
-    if parts.next().is_some_and(|patch| patch.parse::<u32>().is_err()) {
+    if parts
+        .next()
+        .is_some_and(|patch| patch.parse::<u32>().is_err())
+    {
         return None;
     }
     Some((major, minor))
@@ -409,7 +512,10 @@ fn is_date(text: &str) -> bool {
     bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
-        && text.chars().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && text
+            .chars()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
         && matches!(text[5..7].parse::<u8>(), Ok(1..=12))
         && matches!(text[8..10].parse::<u8>(), Ok(1..=31))
 }

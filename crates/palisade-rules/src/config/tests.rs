@@ -20,7 +20,10 @@ fn a_full_configuration_validates_into_settings() {
     let settings = &config.settings;
     assert!(settings.disabled.contains("PSS007"));
     assert!(!settings.disabled.contains("PSS002"));
-    assert_eq!(settings.severity_overrides.get("PSS016"), Some(&Severity::High));
+    assert_eq!(
+        settings.severity_overrides.get("PSS016"),
+        Some(&Severity::High)
+    );
     assert_eq!(config.fail_on, Some(Severity::Medium));
     assert_eq!(settings.pss.level, PssLevel::Baseline);
     assert_eq!(settings.pss.version, PssVersion::new(29));
@@ -28,7 +31,11 @@ fn a_full_configuration_validates_into_settings() {
     assert_eq!(settings.trusted_registries, ["ghcr.io/acme"]);
     assert!(!config.exceptions.allow_inline());
     assert_eq!(config.exceptions.len(), 1);
-    assert!(config.exceptions.notices(&today())[0].message.contains("matched no finding"));
+    assert!(
+        config.exceptions.notices(&today())[0]
+            .message
+            .contains("matched no finding")
+    );
 }
 
 #[test]
@@ -43,12 +50,32 @@ fn bad_values_name_file_line_and_key() {
     let cases = [
         ("fail-on: severe\n", ".palisade.yaml:1:10", "fail-on"),
         ("select:\n- nope-rule\n", ".palisade.yaml:2:3", "select"),
-        ("severity:\n  pss-privileged: huge\n", ".palisade.yaml:2:19", "severity.pss-privileged"),
-        ("pss:\n  version: v2.0\n", ".palisade.yaml:2:12", "pss.version"),
-        ("kube-version: banana\n", ".palisade.yaml:1:15", "kube-version"),
-        ("exceptions:\n- rule: pss-privileged\n", ".palisade.yaml:2:3", "reason"),
+        (
+            "severity:\n  pss-privileged: huge\n",
+            ".palisade.yaml:2:19",
+            "severity.pss-privileged",
+        ),
+        (
+            "pss:\n  version: v2.0\n",
+            ".palisade.yaml:2:12",
+            "pss.version",
+        ),
+        (
+            "kube-version: banana\n",
+            ".palisade.yaml:1:15",
+            "kube-version",
+        ),
+        (
+            "exceptions:\n- rule: pss-privileged\n",
+            ".palisade.yaml:2:3",
+            "reason",
+        ),
         ("exceptions:\n- reason: x\n", ".palisade.yaml:2:3", "rule"),
-        ("exceptions:\n- rule: pss-privileged\n  reason: x\n  expires: soon\n", ".palisade.yaml:4:12", "expires"),
+        (
+            "exceptions:\n- rule: pss-privileged\n  reason: x\n  expires: soon\n",
+            ".palisade.yaml:4:12",
+            "expires",
+        ),
     ];
     for (text, at, key) in cases {
         let message = error(text);
@@ -77,6 +104,12 @@ fn webhook_modes_expand_categories_and_rules_win() {
     assert_eq!(webhook.mode_of(privileged), WebhookMode::Audit);
     assert_eq!(webhook.mode_of(host), WebhookMode::Enforce);
     assert_eq!(webhook.default_mode, WebhookMode::Warn);
-    assert_eq!(webhook.exempt_namespaces.as_deref(), Some(&["ops".to_string()][..]));
-    assert!(error("webhook:\n  modes:\n    pss-privileged: deny\n").contains("webhook.modes.pss-privileged"));
+    assert_eq!(
+        webhook.exempt_namespaces.as_deref(),
+        Some(&["ops".to_string()][..])
+    );
+    assert!(
+        error("webhook:\n  modes:\n    pss-privileged: deny\n")
+            .contains("webhook.modes.pss-privileged")
+    );
 }

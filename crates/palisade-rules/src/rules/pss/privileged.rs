@@ -2,6 +2,7 @@
 
 use palisade_model::PodSpecView;
 
+use super::{set_not_false, show};
 use crate::declare_rule;
 use crate::finding::Violation;
 use crate::pss::{PssLevel, PssVersion};
@@ -60,10 +61,16 @@ declare_rule! {
 
 fn check(pod: &PodSpecView<'_>, _version: PssVersion, out: &mut Vec<Violation>) {
     for container in pod.containers() {
-        if container.get(&["securityContext", "privileged"]).and_then(|v| v.as_bool()) == Some(true) {
+        let field = ["securityContext", "privileged"];
+        let value = container.get(&field);
+        if set_not_false(value) {
             out.push(Violation::new(
-                container.pointer_to(&["securityContext", "privileged"]),
-                format!("privileged: {} must not set securityContext.privileged=true", container.describe()),
+                container.pointer_to(&field),
+                format!(
+                    "privileged: {} must not set securityContext.privileged={}",
+                    container.describe(),
+                    show(value)
+                ),
                 "set securityContext.privileged to false, or remove it; grant only the capabilities the process needs",
             ));
         }

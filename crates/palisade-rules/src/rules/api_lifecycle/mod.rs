@@ -1,0 +1,4 @@
+//! Rules of the `api-lifecycle` category.
+
+pub(crate) mod deprecated_api_version;
+pub(crate) mod deprecations;

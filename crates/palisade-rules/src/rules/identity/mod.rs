@@ -1,0 +1,4 @@
+//! Rules of the `identity` category.
+
+pub(crate) mod default_service_account;
+pub(crate) mod service_account_token_automount;

@@ -1,0 +1,41 @@
+//! Rules of the `network` category.
+
+pub(crate) mod egress_to_internet_allowed;
+pub(crate) mod ingress_no_tls;
+pub(crate) mod namespace_missing_default_deny;
+pub(crate) mod policy;
+pub(crate) mod selector;
+pub(crate) mod service_external_ips;
+pub(crate) mod service_load_balancer;
+pub(crate) mod service_node_port;
+pub(crate) mod workload_not_network_isolated;
+
+/// Whether a CIDR covers the whole IPv4 or IPv6 address space (`0.0.0.0/0`, `::/0`).
+pub(crate) fn is_whole_address_space(cidr: &str) -> bool {
+    let Some((address, prefix)) = cidr.trim().split_once('/') else {
+        return false;
+    };
+    address.parse::<std::net::IpAddr>().is_ok() && prefix.parse::<u8>() == Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_whole_address_space;
+
+    #[test]
+    fn only_zero_length_prefixes_cover_every_address() {
+        for (cidr, whole) in [
+            ("0.0.0.0/0", true),
+            ("::/0", true),
+            ("0::/0", true),
+            (" 0.0.0.0/0 ", true),
+            ("10.0.0.0/8", false),
+            ("0.0.0.0/1", false),
+            ("203.0.113.7/32", false),
+            ("0.0.0.0", false),
+            ("everything/0", false),
+        ] {
+            assert_eq!(is_whole_address_space(cidr), whole, "{cidr}");
+        }
+    }
+}

@@ -1,0 +1,875 @@
+//! Telling secrets from configuration, shared by the `secrets` rules.
+//!
+//! Two independent signals, both hand-written matchers rather than regular expressions:
+//!
+//! - **Credential formats**: values with a fixed, documented shape (cloud access keys,
+//!   GitHub/GitLab/Slack/Stripe/... tokens, JWTs, PEM private keys, URLs with a password).
+//!   They are found anywhere in a text, so a whole configuration file can be scanned.
+//! - **Secret names with literal values**: a name whose *last* word is a secret noun
+//!   (`DB_PASSWORD`, `apiKey`, `client-secret`, `GITHUB_TOKEN`), holding a value that is
+//!   literal text rather than a reference, a placeholder, a flag, a path or a URL. The last
+//!   word decides because it says what the value *is*: `PASSWORD_FILE`, `SECRET_NAME`,
+//!   `TOKEN_URL`, `KEY_PATH` and `TOKEN_TTL` hold a path, a name, a URL and a duration, not a
+//!   secret. A few words that only say how the secret is encoded (`_BASE64`, `_VALUE`,
+//!   `_BASE`, ...) are skipped first, so `SECRET_KEY_BASE` and `PASSWORD_B64` still count.
+//!
+//! Nothing here returns a secret: what the rules may print is the fixed prefix of a format.
+
+/// A credential format found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Credential {
+    /// What it looks like, for messages: "a GitHub token".
+    pub(super) kind: &'static str,
+    /// A redacted rendering that shows only the format's fixed part: "ghp_…".
+    pub(super) shown: String,
+    /// Byte offset of the match in the text.
+    pub(super) offset: usize,
+}
+
+/// A token with a fixed prefix followed by a run of characters of one class.
+struct Prefixed {
+    kind: &'static str,
+    prefixes: &'static [&'static str],
+    body: fn(u8) -> bool,
+    /// Shortest body that counts.
+    min: usize,
+    /// Longest body that counts; longer runs are something else.
+    max: usize,
+}
+
+fn alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+fn upper_alnum(b: u8) -> bool {
+    b.is_ascii_uppercase() || b.is_ascii_digit()
+}
+
+fn alnum_underscore(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn base64url(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+fn base64(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='
+}
+
+fn slack(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+fn sendgrid(b: u8) -> bool {
+    base64url(b) || b == b'.'
+}
+
+fn url_path(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'/'
+}
+
+const PREFIXED: &[Prefixed] = &[
+    Prefixed {
+        kind: "an AWS access key ID",
+        prefixes: &["AKIA", "ASIA"],
+        body: upper_alnum,
+        min: 16,
+        max: 16,
+    },
+    Prefixed {
+        kind: "a GitHub token",
+        prefixes: &["ghp_", "gho_", "ghs_", "ghu_", "ghr_"],
+        body: alnum,
+        min: 36,
+        max: 255,
+    },
+    Prefixed {
+        kind: "a GitHub fine-grained token",
+        prefixes: &["github_pat_"],
+        body: alnum_underscore,
+        min: 50,
+        max: 255,
+    },
+    Prefixed {
+        kind: "a GitLab token",
+        prefixes: &["glpat-", "glrt-", "gldt-"],
+        body: base64url,
+        min: 20,
+        max: 255,
+    },
+    Prefixed {
+        kind: "a Slack token",
+        prefixes: &["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-"],
+        body: slack,
+        min: 20,
+        max: 255,
+    },
+    Prefixed {
+        kind: "a Slack webhook URL",
+        prefixes: &["https://hooks.slack.com/services/"],
+        body: url_path,
+        min: 20,
+        max: 255,
+    },
+    Prefixed {
+        kind: "a Google API key",
+        prefixes: &["AIza"],
+        body: base64url,
+        min: 35,
+        max: 35,
+    },
+    Prefixed {
+        kind: "a Stripe live key",
+        prefixes: &["sk_live_", "rk_live_"],
+        body: alnum,
+        min: 20,
+        max: 255,
+    },
+    Prefixed {
+        kind: "an npm token",
+        prefixes: &["npm_"],
+        body: alnum,
+        min: 36,
+        max: 36,
+    },
+    Prefixed {
+        kind: "a PyPI token",
+        prefixes: &["pypi-AgEIcHlwaS5vcmc"],
+        body: base64url,
+        min: 50,
+        max: 512,
+    },
+    Prefixed {
+        kind: "a Docker Hub token",
+        prefixes: &["dckr_pat_"],
+        body: base64url,
+        min: 20,
+        max: 255,
+    },
+    Prefixed {
+        kind: "a SendGrid API key",
+        prefixes: &["SG."],
+        body: sendgrid,
+        min: 60,
+        max: 80,
+    },
+    Prefixed {
+        kind: "an Anthropic API key",
+        prefixes: &["sk-ant-"],
+        body: base64url,
+        min: 40,
+        max: 255,
+    },
+    Prefixed {
+        kind: "an OpenAI API key",
+        prefixes: &["sk-proj-"],
+        body: base64url,
+        min: 40,
+        max: 255,
+    },
+    Prefixed {
+        kind: "an Azure storage account key",
+        prefixes: &["AccountKey=", "SharedAccessKey="],
+        body: base64,
+        min: 40,
+        max: 255,
+    },
+];
+
+/// The first credential format found in `text`, if any. A URL's password is the last resort:
+/// a token of a known format inside the URL is named by its format.
+pub(super) fn find_credential(text: &str) -> Option<Credential> {
+    let mut found: Vec<Credential> = PREFIXED
+        .iter()
+        .filter_map(|p| find_prefixed(text, p))
+        .collect();
+    found.extend(find_pem_private_key(text));
+    found.extend(find_jwt(text));
+    found
+        .into_iter()
+        .min_by_key(|c| c.offset)
+        .or_else(|| find_url_password(text))
+}
+
+/// Whether the byte before `at` ends a word, so a prefix starts a token of its own.
+fn starts_token(text: &str, at: usize) -> bool {
+    at == 0
+        || text
+            .as_bytes()
+            .get(at - 1)
+            .is_none_or(|&b| !b.is_ascii_alphanumeric())
+}
+
+/// Length of the run of `class` bytes starting at `from`.
+fn run(text: &str, from: usize, class: fn(u8) -> bool) -> usize {
+    text.as_bytes()
+        .get(from..)
+        .map_or(0, |rest| rest.iter().take_while(|&&b| class(b)).count())
+}
+
+/// A body made of very few distinct characters is a placeholder (`ghp_xxxxxxxx…`).
+fn looks_random(body: &[u8]) -> bool {
+    let mut seen = [false; 256];
+    for &b in body {
+        seen[usize::from(b)] = true;
+    }
+    seen.iter().filter(|&&s| s).count() >= 6
+}
+
+fn find_prefixed(text: &str, pattern: &Prefixed) -> Option<Credential> {
+    pattern.prefixes.iter().find_map(|prefix| {
+        text.match_indices(prefix).find_map(|(at, _)| {
+            let body_start = at + prefix.len();
+            let len = run(text, body_start, pattern.body);
+            let body = text.as_bytes().get(body_start..body_start + len)?;
+            let fits = (pattern.min..=pattern.max).contains(&len) && looks_random(body);
+            (starts_token(text, at) && fits).then(|| Credential {
+                kind: pattern.kind,
+                shown: format!("{prefix}…"),
+                offset: at,
+            })
+        })
+    })
+}
+
+/// `-----BEGIN [RSA |EC |OPENSSH |ENCRYPTED |PGP ...]PRIVATE KEY[ BLOCK]-----` with a body.
+fn find_pem_private_key(text: &str) -> Option<Credential> {
+    text.match_indices("-----BEGIN ").find_map(|(at, marker)| {
+        let after = text.get(at + marker.len()..)?;
+        let label_end = after.find("-----")?;
+        let label = after.get(..label_end)?;
+        let is_private = label.len() <= 40
+            && label.bytes().all(|b| b.is_ascii_uppercase() || b == b' ')
+            && (label.ends_with("PRIVATE KEY") || label.ends_with("PRIVATE KEY BLOCK"));
+        let body = after.get(label_end + 5..)?;
+        let body = body
+            .find("-----END")
+            .map_or(body, |end| body.get(..end).unwrap_or(body));
+        let key_material = body.bytes().filter(|&b| base64(b)).count() >= 40;
+        (is_private && key_material).then(|| Credential {
+            kind: "a PEM private key",
+            shown: format!("-----BEGIN {label}-----"),
+            offset: at,
+        })
+    })
+}
+
+/// Three base64url segments separated by dots, header and payload both JSON objects (`eyJ`).
+fn find_jwt(text: &str) -> Option<Credential> {
+    text.match_indices("eyJ").find_map(|(at, _)| {
+        if !starts_token(text, at) {
+            return None;
+        }
+        let header = run(text, at, base64url);
+        let payload_start = at + header + 1;
+        let dot_after_header = text.as_bytes().get(at + header) == Some(&b'.');
+        let payload = run(text, payload_start, base64url);
+        let payload_is_json = text
+            .get(payload_start..)
+            .is_some_and(|p| p.starts_with("eyJ"));
+        let signature_start = payload_start + payload + 1;
+        let dot_after_payload = text.as_bytes().get(payload_start + payload) == Some(&b'.');
+        let signature = run(text, signature_start, base64url);
+        let ok = header >= 10
+            && dot_after_header
+            && payload_is_json
+            && payload >= 10
+            && dot_after_payload
+            && signature >= 16;
+        ok.then(|| Credential {
+            kind: "a JSON Web Token",
+            shown: "eyJ…".to_string(),
+            offset: at,
+        })
+    })
+}
+
+/// `scheme://user:password@host` with a literal password.
+fn find_url_password(text: &str) -> Option<Credential> {
+    text.match_indices("://").find_map(|(at, _)| {
+        let before = text.get(..at)?;
+        let scheme_len = before
+            .bytes()
+            .rev()
+            .take_while(|&b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))
+            .count();
+        let scheme = before.get(at - scheme_len..)?;
+        if !scheme.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let rest = text.get(at + 3..)?;
+        let authority_end = rest
+            .find(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let authority = rest.get(..authority_end)?;
+        let (userinfo, host) = authority.rsplit_once('@')?;
+        let (_, password) = userinfo.split_once(':')?;
+        let literal = !host.is_empty()
+            && literal_value(password)
+            && !password.contains(['"', '\'', '<', '>']);
+        literal.then(|| Credential {
+            kind: "a URL with an embedded password",
+            shown: format!("{scheme}://…:…@"),
+            offset: at - scheme_len,
+        })
+    })
+}
+
+/// Words of a name: split at `_`, `-`, `.` and other punctuation, and at camelCase
+/// boundaries (`apiKey`, `APIKey` and `API_KEY` are all `api key`); lower-cased.
+pub(super) fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+    {
+        let chars: Vec<char> = part.chars().collect();
+        let mut word = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let prev = i.checked_sub(1).and_then(|j| chars.get(j));
+            let next = chars.get(i + 1);
+            let boundary = c.is_ascii_uppercase()
+                && prev.is_some_and(|p| {
+                    p.is_ascii_lowercase()
+                        || p.is_ascii_digit()
+                        || (p.is_ascii_uppercase() && next.is_some_and(char::is_ascii_lowercase))
+                });
+            if boundary && !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            word.push(c.to_ascii_lowercase());
+        }
+        if !word.is_empty() {
+            out.push(word);
+        }
+    }
+    out
+}
+
+/// Last words that say what the value is.
+const SECRET_NOUNS: [&str; 16] = [
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "passphrase",
+    "passcode",
+    "secret",
+    "token",
+    "credential",
+    "credentials",
+    "creds",
+    "pat",
+    "apikey",
+    "privatekey",
+    "secretkey",
+    "accesskey",
+];
+
+/// Words before `key` that make it a secret key (`API_KEY`, `SIGNING_KEY`; not `CACHE_KEY`).
+const KEY_QUALIFIERS: [&str; 14] = [
+    "api",
+    "private",
+    "secret",
+    "access",
+    "encryption",
+    "signing",
+    "master",
+    "client",
+    "auth",
+    "ssh",
+    "hmac",
+    "jwt",
+    "session",
+    "license",
+];
+
+/// Trailing words that say how a secret is encoded, not what the value is.
+const ENCODING_SUFFIXES: [&str; 12] = [
+    "base",
+    "value",
+    "val",
+    "string",
+    "str",
+    "raw",
+    "plain",
+    "plaintext",
+    "b64",
+    "base64",
+    "pem",
+    "data",
+];
+
+/// Whether a variable or key name says its value is a secret (see the module docs).
+pub(super) fn name_says_secret(name: &str) -> bool {
+    let words = words(name);
+    let mut meaningful: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    while meaningful.len() > 1
+        && meaningful
+            .last()
+            .is_some_and(|w| ENCODING_SUFFIXES.contains(w))
+    {
+        meaningful.pop();
+    }
+    // `PASSWORD2` is a second password.
+    let unnumbered = |w: &str| w.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+    let last: Vec<String> = meaningful
+        .iter()
+        .rev()
+        .take(2)
+        .rev()
+        .map(|w| unnumbered(w))
+        .collect();
+    match last.as_slice() {
+        [qualifier, key] if key == "key" => KEY_QUALIFIERS.contains(&qualifier.as_str()),
+        [.., head] => SECRET_NOUNS.contains(&head.as_str()),
+        [] => false,
+    }
+}
+
+/// Whether a value is literal text that could be a secret: not empty, not a reference to
+/// something else (`$(VAR)`, `${VAR}`, `$VAR`, `{{ }}`, `%(VAR)s`, `ENC(…)`, `vault:`, `ref+`,
+/// `arn:`, a YAML tag such as `!vault`), not a placeholder (`<password>`, `****`, `REDACTED`), not a flag or null, and
+/// with at least one letter or digit.
+pub(super) fn literal_value(value: &str) -> bool {
+    let value = value.trim();
+    let lower = value.to_ascii_lowercase();
+    let reference = ["$(", "${", "{{", "%("].iter().any(|t| value.contains(t))
+        || value
+            .strip_prefix('$')
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        || ["enc(", "vault:", "ref+", "arn:", "!"]
+            .iter()
+            .any(|p| lower.starts_with(p));
+    let placeholder = (value.starts_with('<') && value.ends_with('>'))
+        || lower.trim_matches(|c: char| !c.is_ascii_alphanumeric()) == "redacted"
+        || value.bytes().all(|b| b"*xX#.-_?".contains(&b));
+    let flag = matches!(
+        lower.as_str(),
+        "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "on"
+            | "off"
+            | "y"
+            | "n"
+            | "0"
+            | "1"
+            | "null"
+            | "nil"
+            | "none"
+            | "~"
+    );
+    !value.is_empty()
+        && value.bytes().any(|b| b.is_ascii_alphanumeric())
+        && !reference
+        && !placeholder
+        && !flag
+}
+
+/// Whether a value under a secret name is a secret rather than where to find one: a literal
+/// value ([`literal_value`]) that is not a filesystem path or a plain URL. (A URL with a
+/// password is a credential format of its own.)
+pub(super) fn literal_secret(value: &str) -> bool {
+    let value = value.trim();
+    let locator = ["/", "./", "../", "~/", "file:", "http://", "https://"]
+        .iter()
+        .any(|p| value.starts_with(p));
+    literal_value(value) && !locator
+}
+
+/// One `key = value` or `key: value` line of a configuration file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Assignment<'a> {
+    /// 1-based line number within the text.
+    pub(super) line: usize,
+    pub(super) key: &'a str,
+    pub(super) value: &'a str,
+}
+
+/// The assignments of a configuration text in the common formats: YAML (`key: value`),
+/// properties, INI, TOML and dotenv (`key=value`, `export KEY=value`), JSON (`"key": "value",`)
+/// and XML elements on one line (`<key>value</key>`). Comment lines are skipped; quotes
+/// around keys and values are removed.
+pub(super) fn assignments(text: &str) -> impl Iterator<Item = Assignment<'_>> {
+    text.lines().enumerate().filter_map(|(i, line)| {
+        let (key, value) = xml_element(line.trim()).or_else(|| key_value(line))?;
+        Some(Assignment {
+            line: i + 1,
+            key,
+            value,
+        })
+    })
+}
+
+fn key_value(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim();
+    if ["#", "//", ";", "--", "<!--", "*"]
+        .iter()
+        .any(|c| line.starts_with(c))
+    {
+        return None;
+    }
+    let line = line.strip_prefix("- ").unwrap_or(line);
+    let line = line.strip_prefix("export ").unwrap_or(line);
+    let equals = line.find('=');
+    let colon = line.match_indices(':').map(|(i, _)| i).find(|&i| {
+        line.get(i + 1..)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+    });
+    let split = match (equals, colon) {
+        (Some(e), Some(c)) => e.min(c),
+        (Some(at), None) | (None, Some(at)) => at,
+        (None, None) => return None,
+    };
+    let key = unquote(line.get(..split)?.trim());
+    let valid_key = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-[]".contains(&b));
+    if !valid_key {
+        return None;
+    }
+    let raw = line.get(split + 1..)?.trim();
+    let raw = raw.strip_suffix(',').unwrap_or(raw).trim();
+    let value = if raw.starts_with(['"', '\'']) {
+        unquote(raw)
+    } else {
+        raw.split_once(" #").map_or(raw, |(v, _)| v).trim()
+    };
+    Some((key, value))
+}
+
+fn xml_element(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix('<')?;
+    let (key, rest) = rest.split_once('>')?;
+    let value = rest
+        .strip_suffix('>')?
+        .strip_suffix(key)?
+        .strip_suffix("</")?;
+    let valid_key = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+    valid_key.then_some((key, value))
+}
+
+fn unquote(text: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = text.strip_prefix(quote) {
+            return inner.split_once(quote).map_or(inner, |(v, _)| v);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_split_on_separators_and_camel_case() {
+        let cases: [(&str, &[&str]); 7] = [
+            ("API_KEY", &["api", "key"]),
+            ("apiKey", &["api", "key"]),
+            ("api-key", &["api", "key"]),
+            ("APIKey", &["api", "key"]),
+            ("dbPassword2", &["db", "password2"]),
+            (
+                "spring.datasource.password",
+                &["spring", "datasource", "password"],
+            ),
+            ("OAuth2ClientSecret", &["o", "auth2", "client", "secret"]),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(words(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn names_whose_last_word_is_a_secret_noun_say_secret() {
+        let cases = [
+            ("DB_PASSWORD", true),
+            ("MYSQL_ROOT_PASSWORD", true),
+            ("password", true),
+            ("dbPassword", true),
+            ("DB_PASS", true),
+            ("SMTP_PASSWD", true),
+            ("GITHUB_TOKEN", true),
+            ("refresh-token", true),
+            ("CLIENT_SECRET", true),
+            ("clientSecret", true),
+            ("JWT_SECRET", true),
+            ("API_KEY", true),
+            ("apiKey", true),
+            ("api-key", true),
+            ("apikey", true),
+            ("STRIPE_API_KEY", true),
+            ("AWS_SECRET_ACCESS_KEY", true),
+            ("PRIVATE_KEY", true),
+            ("SIGNING_KEY", true),
+            ("GOOGLE_APPLICATION_CREDENTIALS", true),
+            ("SECRET_KEY_BASE", true),
+            ("client-key-data", true),
+            ("PASSWORD_B64", true),
+            ("DB_PASSWORD_2", true),
+            ("PASSWORD_FILE", false),
+            ("POSTGRES_PASSWORD_FILE", false),
+            ("SECRET_NAME", false),
+            ("TOKEN_URL", false),
+            ("KEY_PATH", false),
+            ("TOKEN_TTL", false),
+            ("PRIVATE_KEY_PATH", false),
+            ("AWS_ACCESS_KEY_ID", false),
+            ("SECRET_KEY_REF", false),
+            ("API_KEY_HEADER", false),
+            ("PASSWORD_MIN_LENGTH", false),
+            ("CACHE_KEY", false),
+            ("KEY", false),
+            ("SSH_PUBLIC_KEY", false),
+            ("BYPASS", false),
+            ("PASSWORD_POLICY", false),
+            ("passwordEncoder", false),
+            ("TOKEN_AUDIENCE", false),
+            ("DB_HOST", false),
+            ("", false),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(name_says_secret(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn references_placeholders_flags_and_locators_are_not_literal_secrets() {
+        let cases = [
+            ("hunter2-prod", true),
+            ("changeme", true),
+            ("p@ss w0rd", true),
+            ("", false),
+            ("   ", false),
+            ("$(DB_PASSWORD)", false),
+            ("${DB_PASSWORD}", false),
+            ("${?DB_PASSWORD}", false),
+            ("$DB_PASSWORD", false),
+            ("{{ .Values.password }}", false),
+            ("%(ENV_PASSWORD)s", false),
+            ("ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)", false),
+            ("vault:secret/data/db#password", false),
+            ("!vault |", false),
+            ("ref+awssecrets://db/password", false),
+            (
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db",
+                false,
+            ),
+            ("<your-password>", false),
+            ("********", false),
+            ("xxxxxx", false),
+            ("[REDACTED]", false),
+            ("true", false),
+            ("Yes", false),
+            ("null", false),
+            ("|", false),
+            ("/var/run/secrets/db/password", false),
+            ("./creds.json", false),
+            ("https://vault.example.com/v1/token", false),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(literal_secret(value), expected, "{value:?}");
+        }
+    }
+
+    /// Test tokens are assembled from pieces so that no complete token sits in the source
+    /// for secret scanners to trip over.
+    fn token(parts: &[&str]) -> String {
+        parts.concat()
+    }
+
+    #[test]
+    fn credential_formats_are_found_anywhere_in_a_text() {
+        let body36 = "Zq3vK8pL2mN7xR4tY9wB6cD1fG5hJ0sA8eUi";
+        let cases: Vec<(String, &str, &str)> = vec![
+            (
+                "AKIAIOSFODNN7EXAMPLE".to_string(),
+                "an AWS access key ID",
+                "AKIA…",
+            ),
+            (
+                "aws_access_key_id = ASIAY34FZKBOKMUTVV7A".to_string(),
+                "an AWS access key ID",
+                "ASIA…",
+            ),
+            (token(&["gh", "p_", body36]), "a GitHub token", "ghp_…"),
+            (
+                token(&["url=https://x:", "gh", "s_", body36, "@github.com"]),
+                "a GitHub token",
+                "ghs_…",
+            ),
+            (
+                token(&["github", "_pat_", "11ABCDEFG0123456789_", body36, body36]),
+                "a GitHub fine-grained token",
+                "github_pat_…",
+            ),
+            (
+                token(&["glp", "at-", "Zq3vK8pL2mN7xR4tY9wB"]),
+                "a GitLab token",
+                "glpat-…",
+            ),
+            (
+                token(&[
+                    "xox",
+                    "b-",
+                    "1234567890-0987654321-",
+                    "Zq3vK8pL2mN7xR4tY9wB6cD1",
+                ]),
+                "a Slack token",
+                "xoxb-…",
+            ),
+            (
+                token(&[
+                    "https://hooks.slack.com/services/",
+                    "T0000ABCD/B0000WXYZ/",
+                    "Zq3vK8pL2mN7xR4tY9wB6cD1",
+                ]),
+                "a Slack webhook URL",
+                "https://hooks.slack.com/services/…",
+            ),
+            (
+                token(&["AI", "za", "SyD-Zq3vK8pL2mN7xR4tY9wB6cD1fG5hJ0a"]),
+                "a Google API key",
+                "AIza…",
+            ),
+            (
+                token(&["sk", "_live_", "Zq3vK8pL2mN7xR4tY9wB6cD1"]),
+                "a Stripe live key",
+                "sk_live_…",
+            ),
+            (token(&["np", "m_", body36]), "an npm token", "npm_…"),
+            (
+                token(&["dckr", "_pat_", "Zq3vK8pL2mN7xR4tY9wB6cD1"]),
+                "a Docker Hub token",
+                "dckr_pat_…",
+            ),
+            (
+                token(&[
+                    "DefaultEndpointsProtocol=https;AccountName=shop;Account",
+                    "Key=",
+                    body36,
+                    body36,
+                    "==",
+                ]),
+                "an Azure storage account key",
+                "AccountKey=…",
+            ),
+            (
+                token(&[
+                    "Authorization: Bearer ",
+                    "eyJhbGciOiJIUzI1NiJ9",
+                    ".",
+                    "eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+                    ".",
+                    "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+                ]),
+                "a JSON Web Token",
+                "eyJ…",
+            ),
+            (
+                token(&[
+                    "tls.key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEA",
+                    body36,
+                    "\n  -----END RSA PRIVATE KEY-----\n",
+                ]),
+                "a PEM private key",
+                "-----BEGIN RSA PRIVATE KEY-----",
+            ),
+            (
+                token(&[
+                    "-----BEGIN OPENSSH PRIVATE KEY-----\n",
+                    body36,
+                    body36,
+                    "\n-----END OPENSSH PRIVATE KEY-----",
+                ]),
+                "a PEM private key",
+                "-----BEGIN OPENSSH PRIVATE KEY-----",
+            ),
+            (
+                "DATABASE_URL=postgres://shop:hunter2@db.internal:5432/shop".to_string(),
+                "a URL with an embedded password",
+                "postgres://…:…@",
+            ),
+        ];
+        for (text, kind, shown) in cases {
+            let found = find_credential(&text);
+            assert_eq!(
+                found.as_ref().map(|c| (c.kind, c.shown.as_str())),
+                Some((kind, shown)),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn near_misses_of_credential_formats_are_not_credentials() {
+        let texts = [
+            "AKIA",
+            "AKIAIOSFODNN7EXAMPLEXYZ",
+            "MAKIAIOSFODNN7EXAMPLE",
+            "ghp_short",
+            &token(&["gh", "p_", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]),
+            "eyJhbGciOiJIUzI1NiJ9",
+            "eyJhbGciOiJIUzI1NiJ9.notjson.sig",
+            "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n-----END CERTIFICATE-----",
+            "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo\n-----END PUBLIC KEY-----",
+            "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
+            "postgres://shop@db.internal:5432/shop",
+            "postgres://shop:${DB_PASSWORD}@db.internal/shop",
+            "postgres://shop:$(DB_PASSWORD)@db.internal/shop",
+            "https://db.internal:5432/path@x",
+            "http://[::1]:8080/",
+            "sk_test_Zq3vK8pL2mN7xR4tY9wB6cD1",
+            "the skills_live_ here",
+            "ghcr.io/example-shop/storefront:1.4.2",
+        ];
+        for text in texts {
+            assert_eq!(find_credential(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn assignments_are_read_from_common_config_formats() {
+        let text = "\
+# password: commented-out
+db:
+  password: hunter2 # inline comment
+spring.datasource.password=s3cr3t
+export API_TOKEN=\"abc def\"
+\"client_secret\": \"xyz\",
+[section]
+- token: 'quoted'
+<password>fromxml</password>
+url: http://example.com:8080/x
+The password is: nothing
+";
+        let found: Vec<(usize, &str, &str)> = assignments(text)
+            .map(|a| (a.line, a.key, a.value))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (2, "db", ""),
+                (3, "password", "hunter2"),
+                (4, "spring.datasource.password", "s3cr3t"),
+                (5, "API_TOKEN", "abc def"),
+                (6, "client_secret", "xyz"),
+                (8, "token", "quoted"),
+                (9, "password", "fromxml"),
+                (10, "url", "http://example.com:8080/x"),
+            ]
+        );
+    }
+}
