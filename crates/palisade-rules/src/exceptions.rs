@@ -113,7 +113,7 @@ impl Exceptions {
         let container = container_of(object, &finding.pointer);
         let matching = self.list.iter().find(|e| {
             e.rules.contains(&finding.rule.code)
-                && !e.expires.as_deref().is_some_and(|date| date < today)
+                && e.expires.as_deref().is_none_or(|date| date >= today)
                 && e.namespace
                     .as_ref()
                     .is_none_or(|p| p.matches(object.namespace().unwrap_or("")))
@@ -255,7 +255,7 @@ mod tests {
     fn civil_dates_are_right_across_leap_years() {
         assert_eq!(civil_date(0), "1970-01-01");
         assert_eq!(civil_date(11_016), "2000-02-29");
-        assert_eq!(civil_date(20_517), "2026-03-04");
+        assert_eq!(civil_date(20_517), "2026-03-05");
         assert_eq!(civil_date(-1), "1969-12-31");
     }
 

@@ -38,7 +38,7 @@ pub fn rule_page(rule: &RuleDef) -> String {
 fn target(check: &Check) -> String {
     match check {
         Check::Pss(_) | Check::Pod(_) => "every object that runs pods".to_string(),
-        Check::Object { kinds, .. } if kinds.is_empty() => "every object".to_string(),
+        Check::Object { kinds: [], .. } => "every object".to_string(),
         Check::Object { kinds, .. } => kinds.join(", "),
         Check::Set {
             kinds, workloads, ..

@@ -4,14 +4,14 @@ use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, anyhow};
+use anyhow::anyhow;
 use clap::{Args, ValueEnum};
 use palisade::pipeline::{self, ScanContext};
 use palisade_model::loader::InputArg;
-use palisade_report::{TextOptions, render_json, render_text};
 use palisade_rules::config::{self, Config};
 use palisade_rules::{Engine, PssLevel, PssVersion, Severity, exceptions};
 
+use super::output::{OutputSpec, write_outputs};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 #[derive(Debug, Args)]
@@ -21,9 +21,14 @@ pub(crate) struct ScanArgs {
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<String>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Report format(s): text, json, sarif, junit, github, markdown or html; several at once as
+    /// `sarif=out.sarif,json=out.json` (at most one without a file goes to standard output).
+    #[arg(long, default_value = "text", value_name = "FORMAT[=FILE],...")]
+    format: String,
+
+    /// File for the report of a single format (standard output when absent).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
 
     /// Pod Security Standards level for objects whose namespace has no enforce label:
     /// `baseline`, `restricted` (default), or `privileged` (turns the PSS rules off).
@@ -62,12 +67,6 @@ pub(crate) struct ScanArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    Text,
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
 enum ColorChoice {
     Auto,
     Always,
@@ -91,6 +90,7 @@ fn parse_kube_version(text: &str) -> Result<(u16, u16), String> {
 }
 
 pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
+    let outputs = OutputSpec::parse(&args.format, args.output.as_deref()).map_err(|e| anyhow!(e))?;
     let inputs = inputs(&args.paths)?;
     let config = load_config(args)?;
     let mut settings = config.settings;
@@ -108,11 +108,7 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let context = ScanContext { engine: &engine, exceptions: &config.exceptions, today: exceptions::today() };
     let report = pipeline::scan_with(&inputs, &context);
 
-    let text = match args.format {
-        Format::Text => render_text(&report, TextOptions { color: use_color(args.color), verbose: args.verbose }),
-        Format::Json => render_json(&report, env!("CARGO_PKG_VERSION")),
-    };
-    super::write_stdout(&text).context("writing the report")?;
+    write_outputs(&outputs, &report, use_color(args.color), args.verbose)?;
 
     let failing = report.findings.iter().any(|f| f.finding.waiver.is_none() && f.finding.severity >= fail_on);
     let code = if !report.errors.is_empty() {

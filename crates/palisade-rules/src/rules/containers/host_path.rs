@@ -58,6 +58,18 @@ const SENSITIVE: [&str; 15] = [
     "/",
 ];
 
+/// Public host files that containers commonly read (time zone, CA certificates, machine ID);
+/// `sensitive-host-path` lets them be mounted read-only.
+const PUBLIC_FILES: [&str; 7] = [
+    "/etc/localtime",
+    "/etc/timezone",
+    "/etc/machine-id",
+    "/etc/ssl/certs",
+    "/etc/pki/tls/certs",
+    "/etc/pki/ca-trust",
+    "/etc/ca-certificates",
+];
+
 /// What a runtime-socket hostPath exposes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Socket {
@@ -110,6 +122,26 @@ pub(super) fn mounted_by(pod: &PodSpecView<'_>, volume: &str) -> Vec<String> {
         })
         .map(|c| c.describe())
         .collect()
+}
+
+/// Whether a normalised path is one of the [`PUBLIC_FILES`] or lies below one.
+pub(super) fn public_file(path: &str) -> bool {
+    PUBLIC_FILES.iter().any(|base| within(path, base))
+}
+
+/// Whether some container mounts the volume and every mount of it is `readOnly: true`.
+pub(super) fn mounted_read_only(pod: &PodSpecView<'_>, volume: &str) -> bool {
+    let mut mounts = pod
+        .containers()
+        .flat_map(|c| {
+            c.get(&["volumeMounts"])
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .filter(|m| m.get("name").and_then(Value::as_str) == Some(volume))
+        .peekable();
+    mounts.peek().is_some() && mounts.all(|m| m.get("readOnly") == Some(&Value::Bool(true)))
 }
 
 /// `" (mounted by container \"a\", init container \"b\")"`, or nothing when no container
@@ -257,6 +289,22 @@ mod tests {
         ];
         for (path, expected) in cases {
             assert_eq!(sensitive(path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn public_files_are_recognised_segment_wise() {
+        let cases = [
+            ("/etc/localtime", true),
+            ("/etc/ssl/certs", true),
+            ("/etc/ssl/certs/ca-certificates.crt", true),
+            ("/etc/ssl", false),
+            ("/etc/ssl/private", false),
+            ("/etc/localtime-backup", false),
+            ("/etc", false),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(public_file(path), expected, "{path}");
         }
     }
 }

@@ -3,7 +3,10 @@
 
 use palisade_model::PodSpecView;
 
-use super::host_path::{Exposure, HostPathVolume, host_path_volumes, mounted_by_suffix, sensitive};
+use super::host_path::{
+    Exposure, HostPathVolume, host_path_volumes, mounted_by_suffix, mounted_read_only, public_file,
+    sensitive,
+};
 use crate::declare_rule;
 use crate::engine::Settings;
 use crate::finding::Violation;
@@ -21,7 +24,11 @@ declare_rule! {
     ///
     /// Container runtime sockets and their directories (`/var/run/docker.sock`, `/run`,
     /// `/var/run`, `/run/containerd`, ...) are reported by `docker-socket-mount` alone, never by
-    /// this rule as well. `readOnly` mounts are reported too: reading is the harm.
+    /// this rule as well. `readOnly` mounts are reported too, since reading is the harm, with
+    /// one exception: public files containers commonly read (`/etc/localtime`,
+    /// `/etc/timezone`, `/etc/machine-id`, and the CA certificates in `/etc/ssl/certs`,
+    /// `/etc/pki/tls/certs`, `/etc/pki/ca-trust`, `/etc/ca-certificates`) are not reported
+    /// when every container mounts them read-only.
     ///
     /// ## Why is this bad?
     /// These locations hold what a container must not see or change: the node's and the
@@ -75,6 +82,10 @@ fn check(pod: &PodSpecView<'_>, _settings: &Settings, out: &mut Vec<Violation>) 
         let Some(exposure) = sensitive(&path) else {
             continue;
         };
+        let public = public_file(&path);
+        if public && mounted_read_only(pod, name) {
+            continue;
+        }
         let why = match exposure {
             Exposure::Within("/") => "the host's root filesystem".to_string(),
             Exposure::Within(base) if base == path => "a sensitive host location".to_string(),
@@ -86,7 +97,11 @@ fn check(pod: &PodSpecView<'_>, _settings: &Settings, out: &mut Vec<Violation>) 
         out.push(Violation::new(
             pointer,
             format!("volume \"{name}\" mounts \"{path}\" from the host, {why}{}", mounted_by_suffix(pod, name)),
-            "remove the hostPath volume; pass data in through ConfigMaps, Secrets or a dedicated directory",
+            if public {
+                "mount it with readOnly: true in every container, or remove the hostPath volume"
+            } else {
+                "remove the hostPath volume; pass data in through ConfigMaps, Secrets or a dedicated directory"
+            },
         ));
     }
 }

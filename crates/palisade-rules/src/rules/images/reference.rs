@@ -250,12 +250,15 @@ mod tests {
 
     const HEX: &str = "9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c";
 
+    /// Registry, explicit registry, path, tag, digest.
+    type Parts<'a> = (&'a str, bool, &'a str, Option<&'a str>, Option<&'a str>);
+
     #[test]
     fn references_parse_into_registry_path_tag_and_digest() {
         let digest = format!("sha256:{HEX}");
         let with_digest = format!("ghcr.io/acme/app:1.2@{digest}");
         let digest_only = format!("nginx@{digest}");
-        let cases: Vec<(&str, (&str, bool, &str, Option<&str>, Option<&str>))> = vec![
+        let cases: Vec<(&str, Parts<'_>)> = vec![
             ("nginx", ("docker.io", false, "nginx", None, None)),
             (
                 "nginx:1.27",

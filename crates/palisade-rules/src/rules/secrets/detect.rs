@@ -426,6 +426,8 @@ pub(super) fn name_says_secret(name: &str) -> bool {
         .map(|w| unnumbered(w))
         .collect();
     match last.as_slice() {
+        // Alone, `passwd` is the Unix account database (`passwd: files` in nsswitch.conf).
+        [only] if only == "passwd" => false,
         [qualifier, key] if key == "key" => KEY_QUALIFIERS.contains(&qualifier.as_str()),
         [.., head] => SECRET_NOUNS.contains(&head.as_str()),
         [] => false,
@@ -434,7 +436,8 @@ pub(super) fn name_says_secret(name: &str) -> bool {
 
 /// Whether a value is literal text that could be a secret: not empty, not a reference to
 /// something else (`$(VAR)`, `${VAR}`, `$VAR`, `{{ }}`, `%(VAR)s`, `ENC(…)`, `vault:`, `ref+`,
-/// `arn:`, a YAML tag such as `!vault`), not a placeholder (`<password>`, `****`, `REDACTED`), not a flag or null, and
+/// `arn:`, a YAML tag such as `!vault`, code reading the environment such as
+/// `os.environ["X"]`), not a placeholder (`<password>`, `****`, `REDACTED`), not a flag or null, and
 /// with at least one letter or digit.
 pub(super) fn literal_value(value: &str) -> bool {
     let value = value.trim();
@@ -445,7 +448,10 @@ pub(super) fn literal_value(value: &str) -> bool {
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
         || ["enc(", "vault:", "ref+", "arn:", "!"]
             .iter()
-            .any(|p| lower.starts_with(p));
+            .any(|p| lower.starts_with(p))
+        || ["environ", "getenv(", "process.env", "env(", "env["]
+            .iter()
+            .any(|t| lower.contains(t));
     let placeholder = (value.starts_with('<') && value.ends_with('>'))
         || lower.trim_matches(|c: char| !c.is_ascii_alphanumeric()) == "redacted"
         || value.bytes().all(|b| b"*xX#.-_?".contains(&b));
@@ -482,6 +488,31 @@ pub(super) fn literal_secret(value: &str) -> bool {
         .iter()
         .any(|p| value.starts_with(p));
     literal_value(value) && !locator
+}
+
+/// Whether `name = value` puts a secret in plain text: the name says secret, the value is a
+/// literal secret ([`literal_secret`]), and the value is not a placeholder that repeats the
+/// name (`HF_TOKEN=HF_TOKEN`) or asks for one (`your-api-key`, `replace-me`).
+pub(super) fn secret_assignment(name: &str, value: &str) -> bool {
+    let squash = |text: &str| -> String {
+        text.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let squashed = squash(value);
+    let placeholder = squashed == squash(name)
+        || squashed.starts_with("your")
+        || [
+            "replaceme",
+            "changethis",
+            "todo",
+            "tbd",
+            "fixme",
+            "placeholder",
+        ]
+        .contains(&squashed.as_str());
+    name_says_secret(name) && literal_secret(value) && !placeholder
 }
 
 /// One `key = value` or `key: value` line of a configuration file.
@@ -638,6 +669,8 @@ mod tests {
             ("passwordEncoder", false),
             ("TOKEN_AUDIENCE", false),
             ("DB_HOST", false),
+            ("passwd", false),
+            ("DB_PASSWD", true),
             ("", false),
         ];
         for (name, expected) in cases {
@@ -662,6 +695,8 @@ mod tests {
             ("ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)", false),
             ("vault:secret/data/db#password", false),
             ("!vault |", false),
+            ("os.environ[\"HF_TOKEN\"]", false),
+            ("System.getenv(\"DB_PASSWORD\")", false),
             ("ref+awssecrets://db/password", false),
             (
                 "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db",
@@ -681,6 +716,22 @@ mod tests {
         ];
         for (value, expected) in cases {
             assert_eq!(literal_secret(value), expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn placeholders_that_echo_the_name_or_ask_for_a_value_are_not_secrets() {
+        let cases = [
+            ("DB_PASSWORD", "hunter2", true),
+            ("HF_TOKEN", "HF_TOKEN", false),
+            ("api-key", "API_KEY", false),
+            ("API_KEY", "your-api-key-here", false),
+            ("PASSWORD", "REPLACE_ME", false),
+            ("PASSWORD", "changeme", true),
+            ("DB_HOST", "hunter2", false),
+        ];
+        for (name, value, expected) in cases {
+            assert_eq!(secret_assignment(name, value), expected, "{name}={value}");
         }
     }
 

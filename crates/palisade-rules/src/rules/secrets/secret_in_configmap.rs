@@ -3,7 +3,7 @@
 use palisade_model::{Object, pointer};
 use serde_json::Value;
 
-use super::detect::{assignments, find_credential, literal_secret, name_says_secret};
+use super::detect::{assignments, find_credential, name_says_secret, secret_assignment};
 use crate::declare_rule;
 use crate::engine::Settings;
 use crate::finding::Violation;
@@ -24,9 +24,11 @@ declare_rule! {
     ///   `export API_TOKEN=x`, `<password>x</password>`. Comment lines are skipped.
     ///
     /// References and placeholders are not secrets: `${DB_PASSWORD}`, `$(VAR)`, `$VAR`,
-    /// `{{ .Values.password }}`, `%(ENV_X)s`, `ENC(…)`, `vault:…`, `<password>`, `****`, empty
-    /// values, flags (`password-required: true`) and, for the name test, paths and plain URLs
-    /// (`password_file: /run/secrets/db`). Messages never show the value: at most the fixed
+    /// `{{ .Values.password }}`, `%(ENV_X)s`, `ENC(…)`, `vault:…`, `<password>`, `****`,
+    /// `your-api-key`, a value that repeats its name, empty values, flags
+    /// (`password-required: true`), code (`token=os.environ["TOKEN"]`, any value with a call)
+    /// and, for the name test, paths and plain URLs (`password_file: /run/secrets/db`). A key
+    /// that is just `passwd` is the account database of `nsswitch.conf`, not a password. Messages never show the value: at most the fixed
     /// prefix of a credential format, and the line number inside a multi-line value.
     ///
     /// ## Why is this bad?
@@ -131,11 +133,12 @@ fn judge(key: &str, text: &str) -> Option<String> {
             credential.kind, credential.shown
         ));
     }
-    if name_says_secret(key) && literal_secret(text) {
+    if secret_assignment(key, text) {
         return Some("holds a literal value, and its name says it is a secret".to_string());
     }
+    // A value with a call in it is code (`token=os.environ[...]`, `password = load()`).
     let mut found =
-        assignments(text).filter(|a| name_says_secret(a.key) && literal_secret(a.value));
+        assignments(text).filter(|a| !a.value.contains('(') && secret_assignment(a.key, a.value));
     let first = found.next()?;
     let more = found.count();
     let more = if more == 0 {

@@ -3,7 +3,7 @@
 use palisade_model::{PodSpecView, pointer};
 use serde_json::Value;
 
-use super::detect::{find_credential, literal_secret, name_says_secret};
+use super::detect::{find_credential, secret_assignment};
 use crate::declare_rule;
 use crate::engine::Settings;
 use crate::finding::Violation;
@@ -31,10 +31,11 @@ declare_rule! {
     /// at the end are skipped (`SECRET_KEY_BASE`, `PASSWORD_B64` count).
     ///
     /// A value is literal unless it is empty, a reference (`$(VAR)`, `${VAR}`, `$VAR`,
-    /// `{{ }}`, `ENC(…)`, `vault:…`, `ref+…`, `arn:…`), a placeholder (`<password>`,
-    /// `****`, `REDACTED`), a flag (`true`, `yes`, `0`, ...), or, for the name test, a path or
-    /// a URL (`/run/secrets/db`, `https://…`). Messages never show the value: at most the
-    /// fixed prefix of a credential format (`ghp_…`).
+    /// `{{ }}`, `ENC(…)`, `vault:…`, `ref+…`, `arn:…`, `os.environ[…]`), a placeholder
+    /// (`<password>`, `****`, `REDACTED`, `your-api-key`, `replace-me`, or the variable's own
+    /// name as in `HF_TOKEN=HF_TOKEN`), a flag (`true`, `yes`, `0`, ...), or, for the name
+    /// test, a path or a URL (`/run/secrets/db`, `https://…`). Messages never show the
+    /// value: at most the fixed prefix of a credential format (`ghp_…`).
     ///
     /// ## Why is this bad?
     /// Anything in a manifest is readable by whoever can read the manifest: the Git
@@ -97,7 +98,7 @@ fn check(pod: &PodSpecView<'_>, _settings: &Settings, out: &mut Vec<Violation>) 
                     "a literal value that looks like {} ({})",
                     credential.kind, credential.shown
                 )
-            } else if name_says_secret(name) && literal_secret(value) {
+            } else if secret_assignment(name, value) {
                 "a literal value, and its name says it is a secret".to_string()
             } else {
                 continue;
