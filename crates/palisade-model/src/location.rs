@@ -50,7 +50,12 @@ impl SourceMap {
 
     /// A map that knows only where the document starts (for inputs without positions).
     pub fn at(location: Location) -> Self {
-        Self { root: PosNode { location, children: PosChildren::Leaf } }
+        Self {
+            root: PosNode {
+                location,
+                children: PosChildren::Leaf,
+            },
+        }
     }
 
     /// Resolves a JSON pointer to the location of its node, or of the nearest existing parent.
@@ -59,18 +64,30 @@ impl SourceMap {
         for token in pointer::tokens(json_pointer) {
             let child = match &node.children {
                 PosChildren::Leaf => None,
-                PosChildren::Sequence(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
-                // Later duplicates win, as they do in the JSON value.
-                PosChildren::Mapping(entries) => {
-                    entries.iter().rev().find(|(key, _)| *key == token).map(|(_, node)| node)
+                PosChildren::Sequence(items) => {
+                    token.parse::<usize>().ok().and_then(|i| items.get(i))
                 }
+                // Later duplicates win, as they do in the JSON value.
+                PosChildren::Mapping(entries) => entries
+                    .iter()
+                    .rev()
+                    .find(|(key, _)| *key == token)
+                    .map(|(_, node)| node),
             };
             match child {
                 Some(child) => node = child,
-                None => return SourcePosition { location: node.location, exact: false },
+                None => {
+                    return SourcePosition {
+                        location: node.location,
+                        exact: false,
+                    };
+                }
             }
         }
-        SourcePosition { location: node.location, exact: true }
+        SourcePosition {
+            location: node.location,
+            exact: true,
+        }
     }
 
     /// The first and last line of any node at or below the pointer (the lines an object
@@ -81,7 +98,9 @@ impl SourceMap {
             node = match &node.children {
                 PosChildren::Leaf => return None,
                 PosChildren::Sequence(items) => items.get(token.parse::<usize>().ok()?)?,
-                PosChildren::Mapping(entries) => &entries.iter().rev().find(|(key, _)| *key == token)?.1,
+                PosChildren::Mapping(entries) => {
+                    &entries.iter().rev().find(|(key, _)| *key == token)?.1
+                }
             };
         }
         let (mut first, mut last) = (node.location.line, node.location.line);

@@ -68,7 +68,14 @@ impl Object {
             Some(Value::String(s)) if !s.is_empty() => s.clone(),
             _ => return Err((value, "it has no kind")),
         };
-        Ok(Self { api_version, kind, value, origin, source_map, base })
+        Ok(Self {
+            api_version,
+            kind,
+            value,
+            origin,
+            source_map,
+            base,
+        })
     }
 
     /// An object with no source positions (built in code or received over the network).
@@ -78,12 +85,16 @@ impl Object {
 
     /// The API group: empty for the core group.
     pub fn group(&self) -> &str {
-        self.api_version.rsplit_once('/').map_or("", |(group, _)| group)
+        self.api_version
+            .rsplit_once('/')
+            .map_or("", |(group, _)| group)
     }
 
     /// The API version without the group.
     pub fn version(&self) -> &str {
-        self.api_version.rsplit_once('/').map_or(self.api_version.as_str(), |(_, v)| v)
+        self.api_version
+            .rsplit_once('/')
+            .map_or(self.api_version.as_str(), |(_, v)| v)
     }
 
     pub fn metadata(&self) -> Option<&Value> {
@@ -92,7 +103,9 @@ impl Object {
 
     /// `metadata.name`, or `generateName` followed by `*`, or empty.
     pub fn name(&self) -> &str {
-        self.metadata_str("name").or_else(|| self.metadata_str("generateName")).unwrap_or("")
+        self.metadata_str("name")
+            .or_else(|| self.metadata_str("generateName"))
+            .unwrap_or("")
     }
 
     pub fn namespace(&self) -> Option<&str> {
@@ -125,7 +138,8 @@ impl Object {
         if self.base.is_empty() {
             self.source_map.resolve(json_pointer)
         } else {
-            self.source_map.resolve(&format!("{}{}", self.base, json_pointer))
+            self.source_map
+                .resolve(&format!("{}{}", self.base, json_pointer))
         }
     }
 

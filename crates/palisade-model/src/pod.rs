@@ -107,7 +107,8 @@ pub struct ContainerView<'a> {
 impl<'a> ContainerView<'a> {
     /// The pointer of a field of this container, e.g. `&["securityContext", "privileged"]`.
     pub fn pointer_to(&self, path: &[&str]) -> String {
-        path.iter().fold(self.pointer.clone(), |p, key| pointer::join(&p, key))
+        path.iter()
+            .fold(self.pointer.clone(), |p, key| pointer::join(&p, key))
     }
 
     pub fn get(&self, path: &[&str]) -> Option<&'a Value> {
@@ -134,7 +135,12 @@ impl<'a> PodSpecView<'a> {
             .pointer(path.metadata_pointer())
             .and_then(Value::as_object)
             .unwrap_or(&EMPTY);
-        Some(Self { object, spec, metadata, path })
+        Some(Self {
+            object,
+            spec,
+            metadata,
+            path,
+        })
     }
 
     pub fn spec(&self) -> &'a Map<String, Value> {
@@ -148,7 +154,10 @@ impl<'a> PodSpecView<'a> {
 
     /// Pointer to a field of the pod spec, e.g. `&["securityContext", "runAsNonRoot"]`.
     pub fn pointer_to(&self, path: &[&str]) -> String {
-        path.iter().fold(self.path.spec_pointer().to_string(), |p, key| pointer::join(&p, key))
+        path.iter()
+            .fold(self.path.spec_pointer().to_string(), |p, key| {
+                pointer::join(&p, key)
+            })
     }
 
     pub fn get(&self, path: &[&str]) -> Option<&'a Value> {
@@ -179,7 +188,10 @@ impl<'a> PodSpecView<'a> {
 
     /// Pointer to one annotation of the pod template.
     pub fn annotation_pointer(&self, key: &str) -> String {
-        pointer::join(&format!("{}/annotations", self.path.metadata_pointer()), key)
+        pointer::join(
+            &format!("{}/annotations", self.path.metadata_pointer()),
+            key,
+        )
     }
 
     /// `spec.os.name`, when set.
@@ -191,11 +203,18 @@ impl<'a> PodSpecView<'a> {
     pub fn containers(&self) -> impl Iterator<Item = ContainerView<'a>> + 'a {
         let spec = self.spec;
         let spec_pointer = self.path.spec_pointer();
-        [ContainerKind::Init, ContainerKind::Regular, ContainerKind::Ephemeral]
-            .into_iter()
-            .flat_map(move |kind| {
-                let list = spec.get(kind.field()).and_then(Value::as_array);
-                list.into_iter().flatten().enumerate().filter_map(move |(index, value)| {
+        [
+            ContainerKind::Init,
+            ContainerKind::Regular,
+            ContainerKind::Ephemeral,
+        ]
+        .into_iter()
+        .flat_map(move |kind| {
+            let list = spec.get(kind.field()).and_then(Value::as_array);
+            list.into_iter()
+                .flatten()
+                .enumerate()
+                .filter_map(move |(index, value)| {
                     let value = value.as_object()?;
                     let name = value.get("name").and_then(Value::as_str).unwrap_or("");
                     Some(ContainerView {
@@ -206,7 +225,7 @@ impl<'a> PodSpecView<'a> {
                         pointer: format!("{spec_pointer}/{}/{index}", kind.field()),
                     })
                 })
-            })
+        })
     }
 
     /// The pod's volumes with their pointers.
@@ -218,7 +237,9 @@ impl<'a> PodSpecView<'a> {
             .into_iter()
             .flatten()
             .enumerate()
-            .filter_map(move |(i, v)| Some((i, v.as_object()?, format!("{spec_pointer}/volumes/{i}"))))
+            .filter_map(move |(i, v)| {
+                Some((i, v.as_object()?, format!("{spec_pointer}/volumes/{i}")))
+            })
     }
 }
 
@@ -248,8 +269,14 @@ mod tests {
         assert_eq!(
             containers,
             [
-                ("init", "/spec/jobTemplate/spec/template/spec/initContainers/0".to_string()),
-                ("app", "/spec/jobTemplate/spec/template/spec/containers/0".to_string()),
+                (
+                    "init",
+                    "/spec/jobTemplate/spec/template/spec/initContainers/0".to_string()
+                ),
+                (
+                    "app",
+                    "/spec/jobTemplate/spec/template/spec/containers/0".to_string()
+                ),
             ]
         );
     }

@@ -44,7 +44,10 @@ mod tests {
 
     #[test]
     fn keys_with_slashes_and_tildes_round_trip() {
-        let pointer = join("/metadata/annotations", "container.apparmor.security.beta.kubernetes.io/app~x");
+        let pointer = join(
+            "/metadata/annotations",
+            "container.apparmor.security.beta.kubernetes.io/app~x",
+        );
         assert_eq!(
             pointer,
             "/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1app~0x"
@@ -52,7 +55,11 @@ mod tests {
         let back: Vec<_> = tokens(&pointer).collect();
         assert_eq!(
             back,
-            ["metadata", "annotations", "container.apparmor.security.beta.kubernetes.io/app~x"]
+            [
+                "metadata",
+                "annotations",
+                "container.apparmor.security.beta.kubernetes.io/app~x"
+            ]
         );
     }
 

@@ -1,6 +1,6 @@
 //! The JSON report: a documented, versioned schema (`docs/json-output.md`).
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use palisade_rules::{Waiver, WaiverSource};
 
@@ -14,7 +14,12 @@ pub fn render_json(report: &Report, tool_version: &str) -> String {
     let summary = report.summary();
     let by_severity: Map<String, Value> = palisade_rules::Severity::ALL
         .iter()
-        .map(|s| (s.as_str().to_string(), json!(summary.by_severity.get(s).copied().unwrap_or(0))))
+        .map(|s| {
+            (
+                s.as_str().to_string(),
+                json!(summary.by_severity.get(s).copied().unwrap_or(0)),
+            )
+        })
         .collect();
     let document = json!({
         "schemaVersion": JSON_SCHEMA_VERSION,
@@ -87,7 +92,9 @@ fn finding(f: &ReportFinding) -> Value {
 
 fn waiver_json(waiver: &Waiver) -> Value {
     let source = match &waiver.source {
-        WaiverSource::Config { file, index } => json!({ "kind": "config", "file": file, "index": index }),
+        WaiverSource::Config { file, index } => {
+            json!({ "kind": "config", "file": file, "index": index })
+        }
         WaiverSource::Annotation => json!({ "kind": "annotation" }),
     };
     json!({

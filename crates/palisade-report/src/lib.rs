@@ -1,9 +1,22 @@
 //! Renderers: the only code that formats findings. One file per format, all over [`Report`].
 
+mod common;
+mod github;
+mod html;
 mod json;
+mod junit;
+mod markdown;
 mod model;
+mod sarif;
 mod text;
 
-pub use json::{render_json, JSON_SCHEMA_VERSION};
-pub use model::{CheckedObject, FileLocation, InputError, Notice, Report, ReportFinding, Skipped, Summary};
-pub use text::{render_text, TextOptions};
+pub use github::render_github;
+pub use html::render_html;
+pub use json::{JSON_SCHEMA_VERSION, render_json};
+pub use junit::render_junit;
+pub use markdown::render_markdown;
+pub use model::{
+    CheckedObject, FileLocation, InputError, Notice, Report, ReportFinding, Skipped, Summary,
+};
+pub use sarif::{SARIF_SCHEMA_URI, render_sarif};
+pub use text::{TextOptions, render_text};

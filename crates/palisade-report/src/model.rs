@@ -96,7 +96,11 @@ impl Report {
             *summary.by_severity.entry(f.finding.severity).or_default() += 1;
             summary.findings += 1;
         }
-        summary.waived = self.findings.iter().filter(|f| f.finding.waiver.is_some()).count();
+        summary.waived = self
+            .findings
+            .iter()
+            .filter(|f| f.finding.waiver.is_some())
+            .count();
         summary
     }
 
@@ -108,11 +112,19 @@ impl Report {
                     .location
                     .as_ref()
                     .map_or((None, 0, 0), |l| (Some(l.path.clone()), l.line, l.column));
-                (path, line, column, f.finding.rule.code, f.finding.pointer.clone())
+                (
+                    path,
+                    line,
+                    column,
+                    f.finding.rule.code,
+                    f.finding.pointer.clone(),
+                )
             };
             key(a).cmp(&key(b))
         });
-        self.errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-        self.skipped.sort_by(|a, b| (&a.path, a.document, a.item).cmp(&(&b.path, b.document, b.item)));
+        self.errors
+            .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        self.skipped
+            .sort_by(|a, b| (&a.path, a.document, a.item).cmp(&(&b.path, b.document, b.item)));
     }
 }

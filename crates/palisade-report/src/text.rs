@@ -22,7 +22,11 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
     fn bold(&self, text: &str) -> String {
         self.paint("1", text)
@@ -52,19 +56,35 @@ pub fn render_text(report: &Report, options: TextOptions) -> String {
             (Some(l), None) => format!("{}:{l}", error.path),
             _ => error.path.clone(),
         };
-        let _ = writeln!(out, "{}: {} {}", style.bold(&position), style.paint("1;31", "error:"), error.message);
+        let _ = writeln!(
+            out,
+            "{}: {} {}",
+            style.bold(&position),
+            style.paint("1;31", "error:"),
+            error.message
+        );
     }
     for notice in &report.notices {
         let position = match notice.line {
             Some(l) => format!("{}:{l}", notice.file),
             None => notice.file.clone(),
         };
-        let _ = writeln!(out, "{}: {} {}", style.bold(&position), style.paint("1;33", "warning:"), notice.message);
+        let _ = writeln!(
+            out,
+            "{}: {} {}",
+            style.bold(&position),
+            style.paint("1;33", "warning:"),
+            notice.message
+        );
     }
     if !report.errors.is_empty() || !report.notices.is_empty() {
         out.push('\n');
     }
-    for finding in report.findings.iter().filter(|f| f.finding.waiver.is_none()) {
+    for finding in report
+        .findings
+        .iter()
+        .filter(|f| f.finding.waiver.is_none())
+    {
         render_finding(&mut out, finding, &style);
     }
     if options.verbose {
@@ -102,23 +122,56 @@ fn render_finding(out: &mut String, f: &ReportFinding, style: &Style) {
     if let Some(location) = &f.location {
         quote(out, location, style);
     }
-    let _ = writeln!(out, "   {} {} {}", style.dim("="), style.bold("object:"), finding.object);
-    let _ = writeln!(out, "   {} {} {}", style.dim("="), style.bold("help:"), finding.help);
+    let _ = writeln!(
+        out,
+        "   {} {} {}",
+        style.dim("="),
+        style.bold("object:"),
+        finding.object
+    );
+    let _ = writeln!(
+        out,
+        "   {} {} {}",
+        style.dim("="),
+        style.bold("help:"),
+        finding.help
+    );
     out.push('\n');
 }
 
 /// The offending line, with a caret under the key or value the finding names.
 fn quote(out: &mut String, location: &FileLocation, style: &Style) {
-    let Some(line) = &location.source_line else { return };
+    let Some(line) = &location.source_line else {
+        return;
+    };
     let number = location.line.to_string();
     let gutter = " ".repeat(number.len());
     let column = usize::try_from(location.column.saturating_sub(1)).unwrap_or(0);
-    let prefix: String = line.chars().take(column).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    let prefix: String = line
+        .chars()
+        .take(column)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
     let width = token_width(line, column).max(1);
     let _ = writeln!(out, "{gutter} {}", style.dim("|"));
-    let _ = writeln!(out, "{} {} {}", style.dim(&number), style.dim("|"), line.trim_end());
-    let marker = if location.exact { "^".repeat(width) } else { format!("{} field is missing here", "^".repeat(width)) };
-    let _ = writeln!(out, "{gutter} {} {prefix}{}", style.dim("|"), style.paint("1;31", &marker));
+    let _ = writeln!(
+        out,
+        "{} {} {}",
+        style.dim(&number),
+        style.dim("|"),
+        line.trim_end()
+    );
+    let marker = if location.exact {
+        "^".repeat(width)
+    } else {
+        format!("{} field is missing here", "^".repeat(width))
+    };
+    let _ = writeln!(
+        out,
+        "{gutter} {} {prefix}{}",
+        style.dim("|"),
+        style.paint("1;31", &marker)
+    );
 }
 
 /// The width of the key or scalar starting at `column` (in characters): up to the `:` of a key,
@@ -152,9 +205,19 @@ fn summary_line(report: &Report, style: &Style) -> String {
     if summary.waived > 0 {
         let _ = write!(line, "; {} waived by exceptions", summary.waived);
     }
-    let _ = write!(line, "; {} document{} skipped", report.skipped.len(), plural(report.skipped.len()));
+    let _ = write!(
+        line,
+        "; {} document{} skipped",
+        report.skipped.len(),
+        plural(report.skipped.len())
+    );
     if !report.errors.is_empty() {
-        let _ = write!(line, "; {} input error{}", report.errors.len(), plural(report.errors.len()));
+        let _ = write!(
+            line,
+            "; {} input error{}",
+            report.errors.len(),
+            plural(report.errors.len())
+        );
     }
     line.push('.');
     style.bold(&line)

@@ -7,15 +7,15 @@
 
 use std::path::{Path, PathBuf};
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use palisade::pipeline;
 use palisade_model::loader::{self, InputArg};
 use palisade_rules::{Engine, Settings};
 
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PALISADE_CORPUS").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
-    });
+    let dir = std::env::var_os("PALISADE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"));
     dir.is_dir().then_some(dir)
 }
 
@@ -64,7 +64,12 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("parse-only/1-thread", |b| {
         let (sources, _) = loader::discover(&inputs);
-        b.iter(|| sources.iter().map(|s| loader::load(s).objects.len()).sum::<usize>());
+        b.iter(|| {
+            sources
+                .iter()
+                .map(|s| loader::load(s).objects.len())
+                .sum::<usize>()
+        });
     });
     group.finish();
 }

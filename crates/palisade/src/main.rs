@@ -2,7 +2,6 @@
 
 mod commands;
 
-
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +24,10 @@ enum Command {
     Explain(commands::explain::ExplainArgs),
     /// Write a commented `.palisade.yaml` with the defaults.
     Init(commands::init::InitArgs),
+    /// Print the manifests that run Palisade as an admission webhook in a cluster.
+    Install(commands::install::InstallArgs),
+    /// Run the admission webhook (HTTPS; `POST /validate`).
+    Serve(commands::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +37,8 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Init(args) => commands::init::run(&args),
+        Command::Install(args) => commands::install::run(&args),
+        Command::Serve(args) => commands::serve::run(&args),
     };
     match result {
         Ok(code) => code,

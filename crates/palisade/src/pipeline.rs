@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use palisade_model::loader::{self, InputArg, LoadError, LoadedFile, Source};
 use palisade_model::{Object, PodSpecView};
-use palisade_report::{CheckedObject, FileLocation, InputError, Notice, Report, ReportFinding, Skipped};
+use palisade_report::{
+    CheckedObject, FileLocation, InputError, Notice, Report, ReportFinding, Skipped,
+};
 use palisade_rules::exceptions::{self, Exceptions};
 use palisade_rules::{Engine, ObjectResult, PssLevel, PssProfile, RuleDef};
 use rayon::prelude::*;
@@ -55,16 +57,29 @@ pub struct ScanContext<'a> {
 /// Scans the inputs with no exceptions (benchmarks and tests).
 pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
     let exceptions = Exceptions::default();
-    scan_with(inputs, &ScanContext { engine, exceptions: &exceptions, today: exceptions::today() })
+    scan_with(
+        inputs,
+        &ScanContext {
+            engine,
+            exceptions: &exceptions,
+            today: exceptions::today(),
+        },
+    )
 }
 
 /// Scans the inputs and returns the report, sorted.
 pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
     let engine = context.engine;
     let (sources, walk_errors) = loader::discover(inputs);
-    let mut outcomes: Vec<FileOutcome> =
-        sources.par_iter().with_max_len(1).map(|source| scan_source(source, context)).collect();
-    let mut report = Report { files: sources.len(), ..Report::default() };
+    let mut outcomes: Vec<FileOutcome> = sources
+        .par_iter()
+        .with_max_len(1)
+        .map(|source| scan_source(source, context))
+        .collect();
+    let mut report = Report {
+        files: sources.len(),
+        ..Report::default()
+    };
     report.errors.extend(walk_errors.iter().map(input_error));
 
     let namespace_profiles: HashMap<String, PssProfile> = outcomes
@@ -74,7 +89,9 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
         .collect();
     let default_profile = engine.settings().pss;
     let profile_of = |namespace: Option<&str>| {
-        namespace.and_then(|ns| namespace_profiles.get(ns).copied()).unwrap_or(default_profile)
+        namespace
+            .and_then(|ns| namespace_profiles.get(ns).copied())
+            .unwrap_or(default_profile)
     };
     let mut retained = Vec::new();
     for outcome in outcomes {
@@ -82,7 +99,9 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
         retained.extend(outcome.retained);
         for mut checked in outcome.checked {
             let profile = profile_of(checked.object.namespace.as_deref());
-            checked.rules.retain(|rule| pss_rule_in_force(rule, profile));
+            checked
+                .rules
+                .retain(|rule| pss_rule_in_force(rule, profile));
             report.checked.push(checked);
         }
         report.skipped.extend(outcome.skipped.iter().cloned());
@@ -104,7 +123,11 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
         .notices(&context.today)
         .into_iter()
         .map(|n| Notice {
-            kind: if n.expired { "expired-exception" } else { "unused-exception" },
+            kind: if n.expired {
+                "expired-exception"
+            } else {
+                "unused-exception"
+            },
             file: n.file,
             line: Some(n.line),
             message: n.message,
@@ -119,7 +142,10 @@ fn pss_rule_in_force(rule: &RuleDef, profile: PssProfile) -> bool {
     rule.pss_check().is_none_or(|check| {
         profile.level != PssLevel::Privileged
             && check.level <= profile.level
-            && check.revisions.first().is_some_and(|first| profile.version.at_least(*first))
+            && check
+                .revisions
+                .first()
+                .is_some_and(|first| profile.version.at_least(*first))
     })
 }
 
@@ -169,48 +195,79 @@ fn scan_object(
     let engine = context.engine;
     if object.kind == "Namespace" && object.group().is_empty() {
         let profile = object.labels().and_then(PssProfile::from_namespace_labels);
-        outcome.namespaces.push((object.name().to_string(), profile));
+        outcome
+            .namespaces
+            .push((object.name().to_string(), profile));
     }
     let has_pod_spec = PodSpecView::of(object).is_some();
     outcome.checked.push(CheckedObject {
         object: object.object_ref(),
-        location: Some(FileLocation { source_line: None, ..locate(object, "", path, lines) }),
-        rules: engine.rules().iter().copied().filter(|r| r.check.applies_to(object, has_pod_spec)).collect(),
+        location: Some(FileLocation {
+            source_line: None,
+            ..locate(object, "", path, lines)
+        }),
+        rules: engine
+            .rules()
+            .iter()
+            .copied()
+            .filter(|r| r.check.applies_to(object, has_pod_spec))
+            .collect(),
     });
     let mut result = engine.evaluate(object);
     let mut locations = HashMap::new();
     for finding in result.all_findings_mut() {
-        finding.waiver = context.exceptions.waiver_for(finding, object, &context.today);
-        locations.entry(finding.pointer.clone()).or_insert_with(|| locate(object, &finding.pointer, path, lines));
+        finding.waiver = context
+            .exceptions
+            .waiver_for(finding, object, &context.today);
+        locations
+            .entry(finding.pointer.clone())
+            .or_insert_with(|| locate(object, &finding.pointer, path, lines));
     }
     if !result.findings.is_empty() || result.has_pss_findings() {
         let namespace = object.namespace().map(str::to_string);
-        outcome.evaluated.push(Evaluated { namespace, result, locations });
+        outcome.evaluated.push(Evaluated {
+            namespace,
+            result,
+            locations,
+        });
     }
 }
 
 fn retain(object: Object, lines: &LineIndex<'_>) -> Retained {
     let (first_line, last_line) = object.line_span().unwrap_or((0, 0));
-    let lines = (first_line..=last_line).filter_map(|n| lines.line(n).map(str::to_string)).collect();
-    Retained { object, first_line, lines }
+    let lines = (first_line..=last_line)
+        .filter_map(|n| lines.line(n).map(str::to_string))
+        .collect();
+    Retained {
+        object,
+        first_line,
+        lines,
+    }
 }
 
 /// Runs the set rules over the objects every file kept, and locates their findings.
 fn scan_set(retained: Vec<Retained>, context: &ScanContext<'_>, report: &mut Report) {
-    let (objects, quotes): (Vec<Object>, Vec<(u32, Vec<String>)>) =
-        retained.into_iter().map(|r| (r.object, (r.first_line, r.lines))).unzip();
+    let (objects, quotes): (Vec<Object>, Vec<(u32, Vec<String>)>) = retained
+        .into_iter()
+        .map(|r| (r.object, (r.first_line, r.lines)))
+        .unzip();
     for (index, mut finding) in context.engine.evaluate_set(&objects) {
-        let (Some(object), Some((first_line, lines))) = (objects.get(index), quotes.get(index)) else {
+        let (Some(object), Some((first_line, lines))) = (objects.get(index), quotes.get(index))
+        else {
             continue;
         };
-        finding.waiver = context.exceptions.waiver_for(&finding, object, &context.today);
+        finding.waiver = context
+            .exceptions
+            .waiver_for(&finding, object, &context.today);
         if let Some(waiver) = &finding.waiver {
             context.exceptions.mark_used(waiver);
         }
         let position = object.resolve(&finding.pointer);
         let line = position.location.line;
-        let source_line =
-            line.checked_sub(*first_line).and_then(|i| lines.get(usize::try_from(i).ok()?)).cloned();
+        let source_line = line
+            .checked_sub(*first_line)
+            .and_then(|i| lines.get(usize::try_from(i).ok()?))
+            .cloned();
         let location = FileLocation {
             path: object.origin.path.clone(),
             line,
@@ -218,7 +275,10 @@ fn scan_set(retained: Vec<Retained>, context: &ScanContext<'_>, report: &mut Rep
             exact: position.exact,
             source_line,
         };
-        report.findings.push(ReportFinding { finding, location: Some(location) });
+        report.findings.push(ReportFinding {
+            finding,
+            location: Some(location),
+        });
     }
 }
 
@@ -240,7 +300,8 @@ fn input_error(error: &LoadError) -> InputError {
         other => {
             // The path is printed separately; keep only the reason.
             let text = other.to_string();
-            text.strip_prefix(&format!("{}: ", other.path())).map_or(text.clone(), str::to_string)
+            text.strip_prefix(&format!("{}: ", other.path()))
+                .map_or(text.clone(), str::to_string)
         }
     };
     InputError {
@@ -259,12 +320,17 @@ struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     fn new(text: &'a str) -> Self {
-        Self { text, starts: std::sync::OnceLock::new() }
+        Self {
+            text,
+            starts: std::sync::OnceLock::new(),
+        }
     }
 
     fn line(&self, number: u32) -> Option<&'a str> {
         let starts = self.starts.get_or_init(|| {
-            std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
         });
         let index = usize::try_from(number).ok()?.checked_sub(1)?;
         let start = *starts.get(index)?;

@@ -1,6 +1,11 @@
 //! End-to-end tests: the `palisade` binary run on fixture files, as a user runs it.
 
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -14,11 +19,20 @@ fn fixtures() -> PathBuf {
 fn palisade_in(dir: &Path, args: &[&str], input: Option<&str>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_palisade"));
     command.current_dir(dir).args(args).env("NO_COLOR", "1");
-    command.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() });
+    command.stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command.spawn().expect("palisade runs");
     if let Some(text) = input {
-        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
     }
     child.wait_with_output().expect("palisade finishes")
 }
@@ -38,7 +52,12 @@ fn json(output: &Output) -> serde_json::Value {
 #[test]
 fn text_output_points_at_file_line_and_field() {
     let output = palisade(&["scan", "shop"]);
-    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     insta::assert_snapshot!("shop_text", stdout(&output));
 }
 
@@ -55,25 +74,62 @@ fn json_output_has_one_record_per_finding_and_per_skipped_document() {
 fn namespace_labels_choose_the_level_for_their_objects() {
     let report = json(&palisade(&["scan", "--format", "json", "shop/app.yaml"]));
     let findings = report["findings"].as_array().unwrap();
-    assert!(findings.iter().all(|f| f["object"]["name"] != "old-worker"), "old-worker is judged at baseline");
+    assert!(
+        findings.iter().all(|f| f["object"]["name"] != "old-worker"),
+        "old-worker is judged at baseline"
+    );
     let at_restricted = palisade_in(
         &fixtures(),
         &["scan", "--format", "json", "-"],
-        Some(&std::fs::read_to_string(fixtures().join("shop/app.yaml")).unwrap().replace("enforce: baseline", "enforce: restricted")),
+        Some(
+            &std::fs::read_to_string(fixtures().join("shop/app.yaml"))
+                .unwrap()
+                .replace("enforce: baseline", "enforce: restricted"),
+        ),
     );
     let findings = json(&at_restricted)["findings"].as_array().unwrap().clone();
-    assert!(findings.iter().any(|f| f["object"]["name"] == "old-worker" && f["rule"] == "pss-run-as-non-root"));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["object"]["name"] == "old-worker" && f["rule"] == "pss-run-as-non-root")
+    );
 }
 
 #[test]
 fn pss_level_and_fail_on_change_the_outcome() {
-    let baseline = json(&palisade(&["scan", "--format", "json", "--pss-level", "baseline", "shop"]));
-    let rules: Vec<&str> = baseline["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
-    assert!(rules.contains(&"pss-privileged") && rules.contains(&"pss-capabilities-baseline"), "{rules:?}");
+    let baseline = json(&palisade(&[
+        "scan",
+        "--format",
+        "json",
+        "--pss-level",
+        "baseline",
+        "shop",
+    ]));
+    let rules: Vec<&str> = baseline["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"pss-privileged") && rules.contains(&"pss-capabilities-baseline"),
+        "{rules:?}"
+    );
     let privileged = palisade(&["scan", "--pss-level", "privileged", "shop"]);
     assert_eq!(privileged.status.code(), Some(0), "{}", stdout(&privileged));
-    let only_critical = palisade(&["scan", "--fail-on", "critical", "--pss-level", "baseline", "shop/jobs.json"]);
-    assert_eq!(only_critical.status.code(), Some(0), "a high finding does not fail --fail-on critical");
+    let only_critical = palisade(&[
+        "scan",
+        "--fail-on",
+        "critical",
+        "--pss-level",
+        "baseline",
+        "shop/jobs.json",
+    ]);
+    assert_eq!(
+        only_critical.status.code(),
+        Some(0),
+        "a high finding does not fail --fail-on critical"
+    );
 }
 
 #[test]
@@ -81,7 +137,11 @@ fn standard_input_is_scanned_as_stdin() {
     let text = std::fs::read_to_string(fixtures().join("shop/app.yaml")).unwrap();
     let output = palisade_in(&fixtures().join("shop"), &["scan", "-"], Some(&text));
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("<stdin>:26:11: PSS002 pss-privileged [critical]"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("<stdin>:26:11: PSS002 pss-privileged [critical]"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -89,31 +149,72 @@ fn hostile_and_broken_inputs_each_give_one_error_and_the_rest_is_scanned() {
     let dir = tempfile::tempdir().unwrap();
     let mut laughs = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..12 {
-        laughs.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 9].join(", ")));
+        laughs.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 9].join(", ")
+        ));
     }
     std::fs::write(dir.path().join("1-laughs.yaml"), laughs).unwrap();
-    let deep: String = (0..10_000).map(|i| format!("{}- \n", " ".repeat(i * 2))).collect();
+    let deep: String = (0..10_000)
+        .map(|i| format!("{}- \n", " ".repeat(i * 2)))
+        .collect();
     std::fs::write(dir.path().join("2-deep.yaml"), deep).unwrap();
-    std::fs::write(dir.path().join("3-binary.yaml"), [0x7f, b'E', b'L', b'F', 0, 0, 1, 0]).unwrap();
-    std::fs::write(dir.path().join("4-truncated.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"cut\n").unwrap();
-    std::fs::copy(fixtures().join("shop/app.yaml"), dir.path().join("5-good.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("3-binary.yaml"),
+        [0x7f, b'E', b'L', b'F', 0, 0, 1, 0],
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("4-truncated.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"cut\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures().join("shop/app.yaml"),
+        dir.path().join("5-good.yaml"),
+    )
+    .unwrap();
 
-    let output = palisade_in(dir.path(), &["scan", "--no-config", "--format", "json", "."], None);
+    let output = palisade_in(
+        dir.path(),
+        &["scan", "--no-config", "--format", "json", "."],
+        None,
+    );
     assert_eq!(output.status.code(), Some(2), "input errors exit 2");
     let report = json(&output);
     let errors = report["inputErrors"].as_array().unwrap();
     let files: Vec<&str> = errors.iter().map(|e| e["file"].as_str().unwrap()).collect();
-    assert_eq!(files, ["./1-laughs.yaml", "./2-deep.yaml", "./3-binary.yaml", "./4-truncated.yaml"], "{errors:#?}");
+    assert_eq!(
+        files,
+        [
+            "./1-laughs.yaml",
+            "./2-deep.yaml",
+            "./3-binary.yaml",
+            "./4-truncated.yaml"
+        ],
+        "{errors:#?}"
+    );
     assert!(errors[2]["message"].as_str().unwrap().contains("binary"));
-    assert!(errors[3]["line"].as_u64().is_some(), "a parse error has a line");
+    assert!(
+        errors[3]["line"].as_u64().is_some(),
+        "a parse error has a line"
+    );
     let findings = report["findings"].as_array().unwrap();
-    assert!(findings.iter().any(|f| f["file"] == "./5-good.yaml" && f["rule"] == "pss-privileged"));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["file"] == "./5-good.yaml" && f["rule"] == "pss-privileged")
+    );
 }
 
 #[test]
 fn config_exceptions_waive_expire_and_report_unused() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(fixtures().join("shop/app.yaml"), dir.path().join("app.yaml")).unwrap();
+    std::fs::copy(
+        fixtures().join("shop/app.yaml"),
+        dir.path().join("app.yaml"),
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join(".palisade.yaml"),
         "select: [pod-security]\nexceptions:\n- rule: pss-privileged\n  kind: Deploy*\n  container: app\n  reason: node agent needs the host\n  owner: platform\n  expires: 2999-12-31\n- rules: [pss-host-namespaces]\n  name: web\n  reason: was fine once\n  expires: 2001-01-01\n- rule: pss-sysctls\n  reason: nothing has sysctls\n",
@@ -122,25 +223,43 @@ fn config_exceptions_waive_expire_and_report_unused() {
     let output = palisade_in(dir.path(), &["scan", "--format", "json", "app.yaml"], None);
     let report = json(&output);
     let findings = report["findings"].as_array().unwrap();
-    let privileged = findings.iter().find(|f| f["rule"] == "pss-privileged").expect("still reported");
+    let privileged = findings
+        .iter()
+        .find(|f| f["rule"] == "pss-privileged")
+        .expect("still reported");
     assert_eq!(privileged["waived"], true);
     assert_eq!(privileged["waiver"]["reason"], "node agent needs the host");
     assert_eq!(privileged["waiver"]["owner"], "platform");
-    let host = findings.iter().find(|f| f["rule"] == "pss-host-namespaces").expect("reported");
-    assert_eq!(host["waived"], false, "an expired exception no longer applies");
+    let host = findings
+        .iter()
+        .find(|f| f["rule"] == "pss-host-namespaces")
+        .expect("reported");
+    assert_eq!(
+        host["waived"], false,
+        "an expired exception no longer applies"
+    );
     let notices: Vec<(&str, u64)> = report["notices"]
         .as_array()
         .unwrap()
         .iter()
         .map(|n| (n["type"].as_str().unwrap(), n["line"].as_u64().unwrap()))
         .collect();
-    assert_eq!(notices, [("expired-exception", 9), ("unused-exception", 13)]);
+    assert_eq!(
+        notices,
+        [("expired-exception", 9), ("unused-exception", 13)]
+    );
     assert_eq!(report["summary"]["waived"], 1);
 
     let text = stdout(&palisade_in(dir.path(), &["scan", "app.yaml"], None));
     assert!(text.contains("1 waived by exceptions"), "{text}");
-    assert!(text.contains(".palisade.yaml:9: warning: exception 1 (PSS001) expired on 2001-01-01"), "{text}");
-    assert!(!text.contains("PSS002 pss-privileged"), "waived findings are not listed in text output:\n{text}");
+    assert!(
+        text.contains(".palisade.yaml:9: warning: exception 1 (PSS001) expired on 2001-01-01"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("PSS002 pss-privileged"),
+        "waived findings are not listed in text output:\n{text}"
+    );
 }
 
 #[test]
@@ -150,11 +269,38 @@ fn inline_annotations_waive_unless_the_config_forbids_them() {
     std::fs::write(dir.path().join("pod.yaml"), pod).unwrap();
     let scan = |config: &str| {
         std::fs::write(dir.path().join(".palisade.yaml"), config).unwrap();
-        let report = json(&palisade_in(dir.path(), &["scan", "--format", "json", "--pss-level", "baseline", "pod.yaml"], None));
-        report["findings"].as_array().unwrap().iter().map(|f| (f["rule"].as_str().unwrap().to_string(), f["waived"].as_bool().unwrap())).collect::<Vec<_>>()
+        let report = json(&palisade_in(
+            dir.path(),
+            &[
+                "scan",
+                "--format",
+                "json",
+                "--pss-level",
+                "baseline",
+                "pod.yaml",
+            ],
+            None,
+        ));
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["waived"].as_bool().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
     };
     let allowed = scan("select: [pod-security]\n");
-    assert_eq!(allowed, [("pss-host-namespaces".to_string(), true), ("pss-privileged".to_string(), true)]);
+    assert_eq!(
+        allowed,
+        [
+            ("pss-host-namespaces".to_string(), true),
+            ("pss-privileged".to_string(), true)
+        ]
+    );
     let forbidden = scan("select: [pod-security]\nallow-inline-exceptions: false\n");
     assert!(forbidden.iter().all(|(_, waived)| !waived), "{forbidden:?}");
 }
@@ -163,17 +309,27 @@ fn inline_annotations_waive_unless_the_config_forbids_them() {
 fn a_bad_config_is_an_error_naming_file_line_and_key() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(".palisade.yaml"), "pss:\n  level: strict\n").unwrap();
-    std::fs::write(dir.path().join("a.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    )
+    .unwrap();
     let output = palisade_in(dir.path(), &["scan", "a.yaml"], None);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains(".palisade.yaml:2:10: pss.level: `strict`"), "{stderr}");
+    assert!(
+        stderr.contains(".palisade.yaml:2:10: pss.level: `strict`"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn verbose_lists_skipped_documents() {
     let text = stdout(&palisade(&["scan", "--verbose", "shop"]));
-    assert!(text.contains("shop/app.yaml:49: skipped document 3: it has no apiVersion"), "{text}");
+    assert!(
+        text.contains("shop/app.yaml:49: skipped document 3: it has no apiVersion"),
+        "{text}"
+    );
     assert!(text.contains("1 document skipped"), "{text}");
 }
 
@@ -184,15 +340,29 @@ fn init_writes_a_config_that_scan_accepts_and_does_not_overwrite() {
     assert!(dir.path().join(".palisade.yaml").is_file());
     let again = palisade_in(dir.path(), &["init"], None);
     assert_eq!(again.status.code(), Some(2));
-    std::fs::write(dir.path().join("a.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    )
+    .unwrap();
     let scan = palisade_in(dir.path(), &["scan", "a.yaml"], None);
-    assert_ne!(scan.status.code(), Some(2), "{}", String::from_utf8_lossy(&scan.stderr));
+    assert_ne!(
+        scan.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
 }
 
 #[test]
 fn rules_and_explain_describe_the_catalog() {
     let listed = json(&palisade(&["rules", "--format", "json"]));
-    let privileged = listed.as_array().unwrap().iter().find(|r| r["code"] == "PSS002").expect("listed");
+    let privileged = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "PSS002")
+        .expect("listed");
     assert_eq!(privileged["name"], "pss-privileged");
     assert_eq!(privileged["pssCheck"], "privileged");
     let explained = stdout(&palisade(&["explain", "pss-privileged"]));
@@ -213,5 +383,9 @@ fn a_closed_pipe_is_not_an_error() {
         .unwrap();
     drop(child.stdout.take());
     let output = child.wait_with_output().unwrap();
-    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

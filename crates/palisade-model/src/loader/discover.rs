@@ -69,7 +69,10 @@ fn walk(root: &Path, sources: &mut Vec<Source>, errors: &mut Vec<LoadError>) {
                 let path = error.path().unwrap_or(root).display().to_string();
                 let reason = match error.loop_ancestor() {
                     Some(ancestor) => {
-                        format!("symbolic link loop back to {} (not followed)", ancestor.display())
+                        format!(
+                            "symbolic link loop back to {} (not followed)",
+                            ancestor.display()
+                        )
                     }
                     None => error
                         .io_error()
@@ -82,9 +85,11 @@ fn walk(root: &Path, sources: &mut Vec<Source>, errors: &mut Vec<LoadError>) {
 }
 
 fn is_manifest(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ["yaml", "yml", "json"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["yaml", "yml", "json"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

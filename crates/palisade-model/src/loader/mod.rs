@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::location::{Location, SourceMap};
 use crate::object::{Object, Origin};
 
-pub use discover::{discover, Source};
+pub use discover::{Source, discover};
 
 /// Why an input, or a part of it, could not be read.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -33,7 +33,12 @@ pub enum LoadError {
     InvalidUtf8 { path: String, offset: usize },
     /// A document is not valid YAML or JSON, or breaks a resource limit.
     #[error("{path}:{}: {message}", .location.map_or_else(|| "".to_string(), |l| format!("{}:{}", l.line, l.column)))]
-    Parse { path: String, document: usize, location: Option<Location>, message: String },
+    Parse {
+        path: String,
+        document: usize,
+        location: Option<Location>,
+        message: String,
+    },
 }
 
 impl LoadError {
@@ -83,7 +88,10 @@ pub fn load(source: &Source) -> LoadedFile {
         Ok(bytes) => bytes,
         Err(error) => {
             return LoadedFile {
-                errors: vec![LoadError::Read { path: display.to_string(), reason: error.to_string() }],
+                errors: vec![LoadError::Read {
+                    path: display.to_string(),
+                    reason: error.to_string(),
+                }],
                 path: display,
                 ..LoadedFile::default()
             };
@@ -94,9 +102,14 @@ pub fn load(source: &Source) -> LoadedFile {
 
 /// Parses the bytes of one input named `path`.
 pub fn load_bytes(path: Arc<str>, bytes: Vec<u8>) -> LoadedFile {
-    let mut file = LoadedFile { path: path.clone(), ..LoadedFile::default() };
+    let mut file = LoadedFile {
+        path: path.clone(),
+        ..LoadedFile::default()
+    };
     if bytes.contains(&0) {
-        file.errors.push(LoadError::Binary { path: path.to_string() });
+        file.errors.push(LoadError::Binary {
+            path: path.to_string(),
+        });
         return file;
     }
     let mut text = match String::from_utf8(bytes) {
@@ -123,7 +136,10 @@ pub fn load_bytes(path: Arc<str>, bytes: Vec<u8>) -> LoadedFile {
             Err(failure) => file.errors.push(LoadError::Parse {
                 path: path.to_string(),
                 document: chunk.index,
-                location: failure.location.or(Some(Location { line: chunk.first_line, column: 1 })),
+                location: failure.location.or(Some(Location {
+                    line: chunk.first_line,
+                    column: 1,
+                })),
                 message: failure.message,
             }),
         }
@@ -133,13 +149,21 @@ pub fn load_bytes(path: Arc<str>, bytes: Vec<u8>) -> LoadedFile {
 }
 
 fn add_document(file: &mut LoadedFile, document: usize, value: Value, map: Arc<SourceMap>) {
-    let origin = Origin { path: file.path.clone(), document, item: None };
+    let origin = Origin {
+        path: file.path.clone(),
+        document,
+        item: None,
+    };
     let root = map.root();
     match Object::from_value(value, origin, map.clone(), String::new()) {
         Ok(object) if is_list(&object) => unpack_list(file, object, map),
         Ok(object) => file.objects.push(object),
         Err((value, reason)) => {
-            let reason = if value.is_object() { reason } else { "it is not a mapping" };
+            let reason = if value.is_object() {
+                reason
+            } else {
+                "it is not a mapping"
+            };
             file.skipped.push(SkippedDocument {
                 path: file.path.to_string(),
                 document,
@@ -163,7 +187,11 @@ fn unpack_list(file: &mut LoadedFile, mut list: Object, map: Arc<SourceMap>) {
     };
     for (index, item) in items.into_iter().enumerate() {
         let base = format!("/items/{index}");
-        let origin = Origin { path: file.path.clone(), document: list.origin.document, item: Some(index) };
+        let origin = Origin {
+            path: file.path.clone(),
+            document: list.origin.document,
+            item: Some(index),
+        };
         match Object::from_value(item, origin, map.clone(), base.clone()) {
             Ok(object) => file.objects.push(object),
             Err((_, reason)) => file.skipped.push(SkippedDocument {

@@ -34,14 +34,22 @@ fn yaml_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut offset = 0usize;
     for (line_no, line) in (1u32..).zip(text.split_inclusive('\n')) {
         if is_separator(line) {
-            chunks.push(Chunk { index: chunks.len(), first_line: start_line, text: &text[start..offset] });
+            chunks.push(Chunk {
+                index: chunks.len(),
+                first_line: start_line,
+                text: &text[start..offset],
+            });
             // The separator line itself stays out of both documents.
             start = offset + line.len();
             start_line = line_no + 1;
         }
         offset += line.len();
     }
-    chunks.push(Chunk { index: chunks.len(), first_line: start_line, text: &text[start..] });
+    chunks.push(Chunk {
+        index: chunks.len(),
+        first_line: start_line,
+        text: &text[start..],
+    });
     chunks
 }
 
@@ -66,9 +74,14 @@ fn json_values(text: &str) -> Option<Vec<Chunk<'_>>> {
             None => break,
             Some(Ok(_)) => {
                 let end = stream.byte_offset();
-                let value_start = start + text[start..end].len() - text[start..end].trim_start().len();
+                let value_start =
+                    start + text[start..end].len() - text[start..end].trim_start().len();
                 let first_line = line_of(text, value_start);
-                chunks.push(Chunk { index: chunks.len(), first_line, text: &text[value_start..end] });
+                chunks.push(Chunk {
+                    index: chunks.len(),
+                    first_line,
+                    text: &text[value_start..end],
+                });
                 start = end;
             }
             Some(Err(_)) => return None,
@@ -78,7 +91,10 @@ fn json_values(text: &str) -> Option<Vec<Chunk<'_>>> {
 }
 
 fn line_of(text: &str, offset: usize) -> u32 {
-    let newlines = text.as_bytes()[..offset].iter().filter(|b| **b == b'\n').count();
+    let newlines = text.as_bytes()[..offset]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count();
     u32::try_from(newlines).unwrap_or(u32::MAX - 1) + 1
 }
 

@@ -4,7 +4,11 @@ use super::*;
 
 fn one(text: &str) -> Object {
     let mut file = load_str("t.yaml", text);
-    assert!(file.errors.is_empty(), "unexpected errors: {:?}", file.errors);
+    assert!(
+        file.errors.is_empty(),
+        "unexpected errors: {:?}",
+        file.errors
+    );
     assert_eq!(file.objects.len(), 1, "expected one object");
     file.objects.remove(0)
 }
@@ -39,7 +43,9 @@ fn quoted_booleans_stay_strings() {
 
 #[test]
 fn legacy_octal_is_octal() {
-    let object = one(&format!("{POD_HEAD}spec:\n  defaultMode: 0644\n  other: 0o755\n  plain: 644\n"));
+    let object = one(&format!(
+        "{POD_HEAD}spec:\n  defaultMode: 0644\n  other: 0o755\n  plain: 644\n"
+    ));
     assert_eq!(object.value["spec"]["defaultMode"], 420);
     assert_eq!(object.value["spec"]["other"], 493);
     assert_eq!(object.value["spec"]["plain"], 644);
@@ -95,11 +101,17 @@ fn a_bad_document_does_not_hide_the_others() {
     let file = load_str("bad.yaml", &text);
     assert_eq!(file.objects.len(), 2);
     assert_eq!(file.errors.len(), 1);
-    let LoadError::Parse { location, document, .. } = &file.errors[0] else {
+    let LoadError::Parse {
+        location, document, ..
+    } = &file.errors[0]
+    else {
         panic!("expected a parse error, got {:?}", file.errors[0]);
     };
     assert_eq!(*document, 1);
-    assert!(location.is_some_and(|l| l.line >= 6), "error location {location:?}");
+    assert!(
+        location.is_some_and(|l| l.line >= 6),
+        "error location {location:?}"
+    );
 }
 
 #[test]
@@ -113,7 +125,9 @@ fn json_streams_and_json_lists_load() {
 
 #[test]
 fn billion_laughs_is_one_clear_error() {
-    let mut text = String::from("a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut text = String::from(
+        "a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     for i in 1..10 {
         let prev = i - 1;
         text.push_str(&format!(
@@ -131,7 +145,9 @@ fn deep_nesting_is_one_clear_error() {
     let text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
     let file = load_str("deep.yaml", &text);
     assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
-    let block: String = (0..depth).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+    let block: String = (0..depth)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect();
     let file = load_str("deep-block.yaml", &block);
     assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
 }
@@ -139,14 +155,23 @@ fn deep_nesting_is_one_clear_error() {
 #[test]
 fn binary_and_invalid_utf8_are_errors_naming_the_file() {
     let file = load_bytes(Arc::from("bin.yaml"), vec![0x7f, b'E', b'L', b'F', 0, 1, 2]);
-    assert_eq!(file.errors[0].to_string(), "bin.yaml: binary file (contains NUL bytes), not a manifest");
+    assert_eq!(
+        file.errors[0].to_string(),
+        "bin.yaml: binary file (contains NUL bytes), not a manifest"
+    );
     let file = load_bytes(Arc::from("latin1.yaml"), b"a: caf\xe9\n".to_vec());
-    assert_eq!(file.errors[0].to_string(), "latin1.yaml: invalid UTF-8 at byte 6");
+    assert_eq!(
+        file.errors[0].to_string(),
+        "latin1.yaml: invalid UTF-8 at byte 6"
+    );
 }
 
 #[test]
 fn truncated_yaml_reports_path_line_and_column() {
-    let file = load_str("cut.yaml", &format!("{POD_HEAD}spec:\n  containers:\n  - name: \"app\n"));
+    let file = load_str(
+        "cut.yaml",
+        &format!("{POD_HEAD}spec:\n  containers:\n  - name: \"app\n"),
+    );
     assert_eq!(file.errors.len(), 1);
     let message = file.errors[0].to_string();
     assert!(message.starts_with("cut.yaml:"), "{message}");
@@ -154,7 +179,9 @@ fn truncated_yaml_reports_path_line_and_column() {
 
 #[test]
 fn duplicate_keys_keep_the_last_value_and_its_position() {
-    let object = one(&format!("{POD_HEAD}spec:\n  hostPID: false\n  hostPID: true\n"));
+    let object = one(&format!(
+        "{POD_HEAD}spec:\n  hostPID: false\n  hostPID: true\n"
+    ));
     assert_eq!(object.value["spec"]["hostPID"], true);
     assert_eq!(object.resolve("/spec/hostPID").location.line, 7);
 }
@@ -167,5 +194,9 @@ fn crd_bodies_are_parsed_for_errors_but_not_built() {
     assert!(object.value.get("spec").is_none());
     let broken = format!("{crd}  names: [oops\n");
     let file = load_str("crd.yaml", &broken);
-    assert_eq!(file.errors.len(), 1, "a syntax error inside a skipped body is still reported");
+    assert_eq!(
+        file.errors.len(),
+        1,
+        "a syntax error inside a skipped body is still reported"
+    );
 }

@@ -62,16 +62,14 @@ pub(crate) fn parse_documents(
     text: &str,
     first_line: u32,
 ) -> Result<Vec<ParsedDocument>, ParseFailure> {
-    let documents: Vec<Spanned<Root>> =
-        serde_saphyr::from_multiple_with_options(text, options()).map_err(|error| {
-            ParseFailure {
-                message: describe(&error),
-                location: error
-                    .location()
-                    .filter(|l| l.line() > 0)
-                    .map(|l| shift(l, first_line)),
-            }
-        })?;
+    let documents: Vec<Spanned<Root>> = serde_saphyr::from_multiple_with_options(text, options())
+        .map_err(|error| ParseFailure {
+        message: describe(&error),
+        location: error
+            .location()
+            .filter(|l| l.line() > 0)
+            .map(|l| shift(l, first_line)),
+    })?;
     Ok(documents
         .into_iter()
         .map(|doc| {
@@ -79,7 +77,10 @@ pub(crate) fn parse_documents(
             let mut root = located.node;
             root.location = shift(doc.referenced, first_line);
             shift_children(&mut root.children, first_line);
-            ParsedDocument { value: located.value, root }
+            ParsedDocument {
+                value: located.value,
+                root,
+            }
         })
         .collect())
 }
@@ -96,7 +97,9 @@ fn describe(error: &serde_saphyr::Error) -> String {
 
 fn shift(location: serde_saphyr::Location, first_line: u32) -> Location {
     Location {
-        line: u32::try_from(location.line()).unwrap_or(u32::MAX).saturating_add(first_line.saturating_sub(1)),
+        line: u32::try_from(location.line())
+            .unwrap_or(u32::MAX)
+            .saturating_add(first_line.saturating_sub(1)),
         column: u32::try_from(location.column()).unwrap_or(u32::MAX),
     }
 }
@@ -137,7 +140,10 @@ struct Located {
 
 impl Located {
     fn leaf(value: Value) -> Self {
-        Self { value, node: PosNode::default() }
+        Self {
+            value,
+            node: PosNode::default(),
+        }
     }
 }
 
@@ -159,7 +165,9 @@ struct Root(Located);
 
 impl<'de> Deserialize<'de> for Root {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(LocatedVisitor { root: true }).map(Root)
+        deserializer
+            .deserialize_any(LocatedVisitor { root: true })
+            .map(Root)
     }
 }
 
@@ -203,7 +211,9 @@ impl<'de> Visitor<'de> for LocatedVisitor {
         Ok(Located::leaf(Value::String(v.to_string())))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Located, E> {
-        Ok(Located::leaf(Number::from_f64(v).map_or(Value::Null, Value::Number)))
+        Ok(Located::leaf(
+            Number::from_f64(v).map_or(Value::Null, Value::Number),
+        ))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Located, E> {
         Ok(Located::leaf(Value::String(v.to_owned())))
@@ -212,7 +222,9 @@ impl<'de> Visitor<'de> for LocatedVisitor {
         Ok(Located::leaf(Value::String(v)))
     }
     fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Located, E> {
-        Ok(Located::leaf(Value::String(String::from_utf8_lossy(v).into_owned())))
+        Ok(Located::leaf(Value::String(
+            String::from_utf8_lossy(v).into_owned(),
+        )))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Located, E> {
         Ok(Located::leaf(Value::Null))
@@ -235,7 +247,10 @@ impl<'de> Visitor<'de> for LocatedVisitor {
         }
         Ok(Located {
             value: Value::Array(values),
-            node: PosNode { location: Location::default(), children: PosChildren::Sequence(nodes) },
+            node: PosNode {
+                location: Location::default(),
+                children: PosChildren::Sequence(nodes),
+            },
         })
     }
 
@@ -261,7 +276,10 @@ impl<'de> Visitor<'de> for LocatedVisitor {
         }
         Ok(Located {
             value: Value::Object(values),
-            node: PosNode { location: Location::default(), children: PosChildren::Mapping(entries) },
+            node: PosNode {
+                location: Location::default(),
+                children: PosChildren::Mapping(entries),
+            },
         })
     }
 }

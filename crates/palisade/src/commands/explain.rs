@@ -13,7 +13,10 @@ pub(crate) struct ExplainArgs {
 
 pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let Some(rule) = palisade_rules::find_rule(&args.rule) else {
-        bail!("no rule is called `{}`; `palisade rules` lists them", args.rule);
+        bail!(
+            "no rule is called `{}`; `palisade rules` lists them",
+            args.rule
+        );
     };
     let mut text = format!("# {} {}\n\n", rule.code, rule.name);
     text.push_str(&format!(

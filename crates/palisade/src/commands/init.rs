@@ -30,9 +30,13 @@ pub(crate) fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.path.exists() && !args.force {
-        bail!("{} already exists; use --force to replace it", args.path.display());
+        bail!(
+            "{} already exists; use --force to replace it",
+            args.path.display()
+        );
     }
-    std::fs::write(&args.path, DEFAULT_CONFIG).with_context(|| format!("writing {}", args.path.display()))?;
+    std::fs::write(&args.path, DEFAULT_CONFIG)
+        .with_context(|| format!("writing {}", args.path.display()))?;
     eprintln!("wrote {}", args.path.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -2,8 +2,11 @@
 
 pub(crate) mod explain;
 pub(crate) mod init;
+pub(crate) mod install;
+pub(crate) mod output;
 pub(crate) mod rules;
 pub(crate) mod scan;
+pub(crate) mod serve;
 
 /// Nothing at or above the failure threshold was found.
 pub(crate) const EXIT_CLEAN: u8 = 0;

@@ -22,7 +22,10 @@ enum RulesFormat {
 pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<ExitCode> {
     let text = match args.format {
         RulesFormat::Text => {
-            let mut out = format!("{:<8} {:<36} {:<9} {:<14} {}\n", "CODE", "NAME", "SEVERITY", "CATEGORY", "SUMMARY");
+            let mut out = format!(
+                "{:<8} {:<36} {:<9} {:<14} {}\n",
+                "CODE", "NAME", "SEVERITY", "CATEGORY", "SUMMARY"
+            );
             for rule in RULES {
                 out.push_str(&format!(
                     "{:<8} {:<36} {:<9} {:<14} {}\n",

@@ -74,23 +74,29 @@ enum ColorChoice {
 }
 
 fn parse_level(text: &str) -> Result<PssLevel, String> {
-    PssLevel::parse(text).ok_or_else(|| format!("`{text}` is not a level: use baseline, restricted or privileged"))
+    PssLevel::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a level: use baseline, restricted or privileged"))
 }
 
 fn parse_version(text: &str) -> Result<PssVersion, String> {
-    PssVersion::parse(text).ok_or_else(|| format!("`{text}` is not a policy version: use v1.0 … v1.37 or latest"))
+    PssVersion::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a policy version: use v1.0 … v1.37 or latest"))
 }
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
-    Severity::parse(text).ok_or_else(|| format!("`{text}` is not a severity: use critical, high, medium, low or info"))
+    Severity::parse(text).ok_or_else(|| {
+        format!("`{text}` is not a severity: use critical, high, medium, low or info")
+    })
 }
 
 fn parse_kube_version(text: &str) -> Result<(u16, u16), String> {
-    config::parse_kube_version(text).ok_or_else(|| format!("`{text}` is not a Kubernetes version such as 1.29"))
+    config::parse_kube_version(text)
+        .ok_or_else(|| format!("`{text}` is not a Kubernetes version such as 1.29"))
 }
 
 pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
-    let outputs = OutputSpec::parse(&args.format, args.output.as_deref()).map_err(|e| anyhow!(e))?;
+    let outputs =
+        OutputSpec::parse(&args.format, args.output.as_deref()).map_err(|e| anyhow!(e))?;
     let inputs = inputs(&args.paths)?;
     let config = load_config(args)?;
     let mut settings = config.settings;
@@ -105,12 +111,19 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     }
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Low);
     let engine = Engine::new(settings);
-    let context = ScanContext { engine: &engine, exceptions: &config.exceptions, today: exceptions::today() };
+    let context = ScanContext {
+        engine: &engine,
+        exceptions: &config.exceptions,
+        today: exceptions::today(),
+    };
     let report = pipeline::scan_with(&inputs, &context);
 
     write_outputs(&outputs, &report, use_color(args.color), args.verbose)?;
 
-    let failing = report.findings.iter().any(|f| f.finding.waiver.is_none() && f.finding.severity >= fail_on);
+    let failing = report
+        .findings
+        .iter()
+        .any(|f| f.finding.waiver.is_none() && f.finding.severity >= fail_on);
     let code = if !report.errors.is_empty() {
         EXIT_ERROR
     } else if failing {
@@ -130,7 +143,11 @@ fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
     let path = match &args.config {
         Some(path) => Some(path.clone()),
         None => {
-            let start = args.paths.iter().find(|p| *p != "-").map_or_else(|| PathBuf::from("."), PathBuf::from);
+            let start = args
+                .paths
+                .iter()
+                .find(|p| *p != "-")
+                .map_or_else(|| PathBuf::from("."), PathBuf::from);
             config::discover(&start)
         }
     };
@@ -146,7 +163,13 @@ fn inputs(paths: &[String]) -> anyhow::Result<Vec<InputArg>> {
     }
     Ok(paths
         .iter()
-        .map(|p| if p == "-" { InputArg::Stdin } else { InputArg::Path(PathBuf::from(p)) })
+        .map(|p| {
+            if p == "-" {
+                InputArg::Stdin
+            } else {
+                InputArg::Path(PathBuf::from(p))
+            }
+        })
         .collect())
 }
 
@@ -154,6 +177,8 @@ fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+        }
     }
 }

@@ -1,0 +1,56 @@
+{{/* Labels on every object; the selector uses the first two. */}}
+{{- define "palisade.labels" -}}
+app.kubernetes.io/name: palisade
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: admission-webhook
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end }}
+
+{{- define "palisade.selector" -}}
+app.kubernetes.io/name: palisade
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* Metadata of a namespaced object; call with (list $ "name"). */}}
+{{- define "palisade.metadata" -}}
+{{- $root := index . 0 -}}
+name: {{ index . 1 }}
+namespace: {{ $root.Release.Namespace }}
+labels:
+  {{- include "palisade.labels" $root | nindent 2 }}
+{{- end }}
+
+{{- define "palisade.image" -}}
+{{- $image := printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- if .Values.image.digest }}{{ $image = printf "%s@%s" $image .Values.image.digest }}{{ end -}}
+{{ $image }}
+{{- end }}
+
+{{/*
+Namespaces the API server never sends to Palisade: its own (a broken Palisade must be able to
+restart) and those the configuration's webhook.exempt-namespaces names, kube-system by default.
+*/}}
+{{- define "palisade.exemptNamespaces" -}}
+{{- $names := list .Release.Namespace -}}
+{{- $configured := list "kube-system" -}}
+{{- $config := fromYaml (.Values.config | default "{}") -}}
+{{- with $config.webhook -}}
+{{- if hasKey . "exempt-namespaces" }}{{ $configured = index . "exempt-namespaces" | default list }}{{ end -}}
+{{- end -}}
+{{- range $configured }}{{ if not (has . $names) }}{{ $names = append $names . }}{{ end }}{{ end -}}
+{{ toJson $names }}
+{{- end }}
+
+{{- define "palisade.validateValues" -}}
+{{- if not (has .Values.webhook.failurePolicy (list "Fail" "Ignore")) -}}
+{{- fail "webhook.failurePolicy must be Fail or Ignore" -}}
+{{- end -}}
+{{- if or (lt (int .Values.webhook.timeoutSeconds) 1) (gt (int .Values.webhook.timeoutSeconds) 30) -}}
+{{- fail "webhook.timeoutSeconds must be between 1 and 30" -}}
+{{- end -}}
+{{- if not (has .Values.certs.mode (list "cert-manager" "generate")) -}}
+{{- fail "certs.mode must be cert-manager or generate" -}}
+{{- end -}}
+{{- end }}

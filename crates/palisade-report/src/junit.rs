@@ -1,0 +1,240 @@
+//! JUnit XML, so CI systems show findings in their test tab: a test suite per file, a test case
+//! per (object, rule) evaluated, a failure per finding. Waived findings make a skipped case;
+//! input errors are errored cases; skipped documents and configuration notices go to the
+//! suite's `system-out`. The output validates against the Jenkins JUnit schema
+//! (`tests/schemas/junit-10.xsd`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use palisade_model::ObjectRef;
+use palisade_rules::RuleDef;
+
+use crate::common::{escape_markup, object_path};
+use crate::model::{Report, ReportFinding};
+
+/// One test case: an object checked by a rule, and what the rule found there.
+struct Case<'a> {
+    object: &'a ObjectRef,
+    rule: &'a RuleDef,
+    findings: Vec<&'a ReportFinding>,
+}
+
+/// The cases and errors of one file.
+#[derive(Default)]
+struct Suite<'a> {
+    cases: Vec<Case<'a>>,
+    errors: Vec<String>,
+    /// Skipped documents and notices about the file, for the suite's `system-out`.
+    log: Vec<String>,
+}
+
+/// Renders the report as a `testsuites` document.
+pub fn render_junit(report: &Report) -> String {
+    let suites = suites(report);
+    let (mut tests, mut failures, mut errors) = (0, 0, 0);
+    for suite in suites.values() {
+        tests += suite.cases.len() + suite.errors.len();
+        failures += suite.cases.iter().filter(|c| failing(c)).count();
+        errors += suite.errors.len();
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"palisade\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">"
+    );
+    for (path, suite) in &suites {
+        write_suite(&mut out, path, suite);
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// Groups everything by file. Findings join the case of their object and rule; a finding whose
+/// object was not among the checked ones still gets a case of its own, so none is lost.
+fn suites(report: &Report) -> BTreeMap<String, Suite<'_>> {
+    let mut file_of: HashMap<&ObjectRef, &str> = HashMap::new();
+    for checked in &report.checked {
+        if let Some(location) = &checked.location {
+            file_of.entry(&checked.object).or_insert(&location.path);
+        }
+    }
+    let mut by_case: HashMap<(&str, &ObjectRef, &str), Vec<&ReportFinding>> = HashMap::new();
+    let mut order: Vec<(&str, &ObjectRef, &RuleDef)> = Vec::new();
+    for f in &report.findings {
+        let path = f
+            .location
+            .as_ref()
+            .map(|l| &*l.path)
+            .or_else(|| file_of.get(&f.finding.object).copied());
+        let key = (
+            path.unwrap_or("<unknown>"),
+            &f.finding.object,
+            f.finding.rule.code,
+        );
+        let entry = by_case.entry(key).or_default();
+        if entry.is_empty() {
+            order.push((key.0, key.1, f.finding.rule));
+        }
+        entry.push(f);
+    }
+    let mut suites: BTreeMap<String, Suite<'_>> = BTreeMap::new();
+    for checked in &report.checked {
+        let path = checked.location.as_ref().map_or("<unknown>", |l| &*l.path);
+        let suite = suites.entry(path.to_string()).or_default();
+        for rule in &checked.rules {
+            let findings = by_case
+                .remove(&(path, &checked.object, rule.code))
+                .unwrap_or_default();
+            suite.cases.push(Case {
+                object: &checked.object,
+                rule,
+                findings,
+            });
+        }
+    }
+    for (path, object, rule) in order {
+        if let Some(findings) = by_case.remove(&(path, object, rule.code)) {
+            suites
+                .entry(path.to_string())
+                .or_default()
+                .cases
+                .push(Case {
+                    object,
+                    rule,
+                    findings,
+                });
+        }
+    }
+    for e in &report.errors {
+        let position = match (e.line, e.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", e.path),
+            (Some(l), None) => format!("{}:{l}", e.path),
+            _ => e.path.clone(),
+        };
+        suites
+            .entry(e.path.clone())
+            .or_default()
+            .errors
+            .push(format!("{position}: {}", e.message));
+    }
+    for s in &report.skipped {
+        let item = s.item.map(|i| format!(", item {i}")).unwrap_or_default();
+        let text = format!(
+            "{}:{}: document {}{item} skipped: {}",
+            s.path, s.line, s.document, s.reason
+        );
+        suites.entry(s.path.clone()).or_default().log.push(text);
+    }
+    for n in &report.notices {
+        let position = n
+            .line
+            .map_or_else(|| n.file.clone(), |l| format!("{}:{l}", n.file));
+        suites
+            .entry(n.file.clone())
+            .or_default()
+            .log
+            .push(format!("{position}: {}: {}", n.kind, n.message));
+    }
+    suites
+}
+
+fn failing(case: &Case<'_>) -> bool {
+    case.findings.iter().any(|f| f.finding.waiver.is_none())
+}
+
+fn write_suite(out: &mut String, path: &str, suite: &Suite<'_>) {
+    let failures = suite.cases.iter().filter(|c| failing(c)).count();
+    let skipped = suite
+        .cases
+        .iter()
+        .filter(|c| !c.findings.is_empty() && !failing(c))
+        .count();
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"{name}\" file=\"{name}\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\" skipped=\"{skipped}\">",
+        suite.cases.len() + suite.errors.len(),
+        suite.errors.len(),
+        name = escape_markup(path),
+    );
+    for case in &suite.cases {
+        write_case(out, case);
+    }
+    for error in &suite.errors {
+        let _ = writeln!(
+            out,
+            "    <testcase name=\"input\" classname=\"{}\">\n      <error type=\"input-error\" message=\"{}\"/>\n    </testcase>",
+            escape_markup(path),
+            escape_markup(error)
+        );
+    }
+    if !suite.log.is_empty() {
+        let _ = writeln!(
+            out,
+            "    <system-out>{}</system-out>",
+            escape_markup(&suite.log.join("\n"))
+        );
+    }
+    out.push_str("  </testsuite>\n");
+}
+
+fn write_case(out: &mut String, case: &Case<'_>) {
+    let _ = write!(
+        out,
+        "    <testcase name=\"{} {}\" classname=\"{}\"",
+        escape_markup(case.rule.code),
+        escape_markup(case.rule.name),
+        escape_markup(&object_path(case.object))
+    );
+    if case.findings.is_empty() {
+        out.push_str("/>\n");
+        return;
+    }
+    out.push_str(">\n");
+    let failing = failing(case);
+    for f in &case.findings {
+        let finding = &f.finding;
+        let at = match &f.location {
+            Some(l) => format!("{}:{}:{}, {}", l.path, l.line, l.column, finding.pointer),
+            None => finding.pointer.clone(),
+        };
+        match (&finding.waiver, failing) {
+            (None, _) => {
+                let body = format!(
+                    "{}\nhelp: {}\nobject: {}\nat: {at}",
+                    finding.message, finding.help, finding.object
+                );
+                let _ = writeln!(
+                    out,
+                    "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                    finding.severity,
+                    escape_markup(&finding.message),
+                    escape_markup(&body)
+                );
+            }
+            // Only waived findings in this case: the case is skipped, with the reason.
+            (Some(waiver), false) => {
+                let _ = writeln!(
+                    out,
+                    "      <skipped message=\"{}\"/>",
+                    escape_markup(&format!(
+                        "waived: {} ({}; {at})",
+                        waiver.reason, finding.message
+                    ))
+                );
+            }
+            // A waived finding beside failing ones: noted, not a failure.
+            (Some(waiver), true) => {
+                let _ = writeln!(
+                    out,
+                    "      <system-out>{}</system-out>",
+                    escape_markup(&format!(
+                        "waived: {} ({}; {at})",
+                        waiver.reason, finding.message
+                    ))
+                );
+            }
+        }
+    }
+    out.push_str("    </testcase>\n");
+}

@@ -1,0 +1,301 @@
+//! The decision: a pure function from an admission request and the policy to the response.
+//!
+//! The object is evaluated exactly as `palisade scan` evaluates it (the same engine, the same
+//! PSS profile choice, the same exceptions), so the findings here are the scan's findings for
+//! that object. What differs is only what is done with them: each unwaived finding is
+//! enforced (denied, one line per finding in the message), warned about (`warnings`, which
+//! kubectl prints) or audited (`auditAnnotations`), per its rule's configured mode.
+
+use std::collections::HashMap;
+
+use kube_core::admission::{AdmissionResponse, Operation};
+use palisade_rules::config::WebhookMode;
+use palisade_rules::exceptions::IGNORE_ANNOTATION;
+use palisade_rules::{Finding, PssProfile};
+
+use crate::policy::{Exemption, Policy};
+use crate::review::{self, Request};
+
+/// What was decided, with the findings it rests on.
+#[derive(Debug)]
+pub struct Decision {
+    pub outcome: Outcome,
+    /// Every finding on the object, waived ones included (with `mode: None`).
+    pub findings: Vec<Judged>,
+    pub response: AdmissionResponse,
+}
+
+/// A finding and what its rule's mode makes of it.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub finding: Finding,
+    /// `None` when an exception waives the finding: it never denies, warns or is audited.
+    pub mode: Option<WebhookMode>,
+}
+
+/// The kind of answer, for logs and metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Evaluated and allowed (possibly with warnings or audit annotations).
+    Allowed,
+    /// Evaluated and denied: at least one unwaived finding of a rule in enforce mode.
+    Denied,
+    /// Not evaluated: the namespace, user or group is exempt.
+    Exempt(Exemption),
+    /// Not evaluated: nothing to check (DELETE, CONNECT, a subresource, an object being
+    /// deleted).
+    Skipped(Skip),
+}
+
+/// Why a request needed no evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skip {
+    /// DELETE and CONNECT carry no new object.
+    Operation,
+    /// Subresources such as `status` or `scale` are not the object's spec; only
+    /// `ephemeralcontainers` adds containers and is checked.
+    SubResource,
+    /// An UPDATE of an object that already has a `deletionTimestamp`: denying it would only
+    /// keep finalizers from being removed and wedge the deletion.
+    Deleting,
+}
+
+impl Outcome {
+    /// The `decision` label of metrics and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Allowed => "allowed",
+            Self::Denied => "denied",
+            Self::Exempt(_) => "exempt",
+            Self::Skipped(_) => "skipped",
+        }
+    }
+
+    /// Why the request was not evaluated, if it was not.
+    pub fn reason(self) -> Option<&'static str> {
+        match self {
+            Self::Allowed | Self::Denied => None,
+            Self::Exempt(e) => Some(e.as_str()),
+            Self::Skipped(Skip::Operation) => Some("operation"),
+            Self::Skipped(Skip::SubResource) => Some("subresource"),
+            Self::Skipped(Skip::Deleting) => Some("deleting"),
+        }
+    }
+}
+
+/// Decides one request. `today` (`YYYY-MM-DD`) is for exception expiry.
+pub fn decide(policy: &Policy, request: Request, today: &str) -> Decision {
+    let pass = |outcome| Decision {
+        outcome,
+        findings: Vec::new(),
+        response: review::allowed(&request.uid),
+    };
+    if matches!(request.operation, Operation::Delete | Operation::Connect) {
+        return pass(Outcome::Skipped(Skip::Operation));
+    }
+    if request
+        .sub_resource
+        .as_deref()
+        .is_some_and(|s| s != "ephemeralcontainers")
+    {
+        return pass(Outcome::Skipped(Skip::SubResource));
+    }
+    if let Some(exemption) = policy.exemption(request.namespace.as_deref(), &request.user) {
+        return pass(Outcome::Exempt(exemption));
+    }
+    let Some(object) = &request.object else {
+        // `review::parse` guarantees an object for CREATE and UPDATE.
+        return pass(Outcome::Skipped(Skip::Operation));
+    };
+    if request.operation == Operation::Update
+        && object
+            .metadata()
+            .and_then(|m| m.get("deletionTimestamp"))
+            .is_some_and(|t| !t.is_null())
+    {
+        return pass(Outcome::Skipped(Skip::Deleting));
+    }
+
+    let profile = request
+        .namespace_labels
+        .as_ref()
+        .and_then(PssProfile::from_namespace_labels)
+        .unwrap_or_else(|| policy.default_profile());
+    // Exceptions cost a walk of the pod spec per finding; skip them when none can apply.
+    let exceptions = policy.exceptions();
+    let may_be_waived = !exceptions.is_empty()
+        || (exceptions.allow_inline()
+            && object
+                .annotations()
+                .is_some_and(|a| a.contains_key(IGNORE_ANNOTATION)));
+    let findings: Vec<Judged> = policy
+        .engine()
+        .evaluate(object)
+        .findings_under(profile)
+        .into_iter()
+        .map(|mut finding| {
+            if may_be_waived {
+                finding.waiver = policy.exceptions().waiver_for(&finding, object, today);
+            }
+            let mode = finding
+                .waiver
+                .is_none()
+                .then(|| policy.mode_of(finding.rule));
+            Judged { finding, mode }
+        })
+        .collect();
+    let response = respond(&request, &findings);
+    let outcome = if response.allowed {
+        Outcome::Allowed
+    } else {
+        Outcome::Denied
+    };
+    Decision {
+        outcome,
+        findings,
+        response,
+    }
+}
+
+/// Builds the response from the judged findings.
+fn respond(request: &Request, findings: &[Judged]) -> AdmissionResponse {
+    let mut response = review::allowed(&request.uid);
+    let in_mode = |mode| findings.iter().filter(move |j| j.mode == Some(mode));
+    let enforced: Vec<&Finding> = in_mode(WebhookMode::Enforce).map(|j| &j.finding).collect();
+    if !enforced.is_empty() {
+        let subject = request
+            .object
+            .as_ref()
+            .map_or_else(|| request.kind.clone(), |o| o.object_ref().to_string());
+        response = response.deny(denial_message(&subject, &enforced));
+        response.result.code = 403;
+        response.result.reason = "Forbidden".to_string();
+    }
+    let warnings: Vec<String> = in_mode(WebhookMode::Warn)
+        .map(|j| warning(&j.finding))
+        .collect();
+    if !warnings.is_empty() {
+        response.warnings = Some(warnings);
+    }
+    response.audit_annotations = audit_annotations(findings);
+    response
+}
+
+/// The denial: a first line naming the object, then one line per finding.
+pub fn denial_message(subject: &str, findings: &[&Finding]) -> String {
+    let count = findings.len();
+    let mut message = format!(
+        "{subject} violates {count} Palisade rule{}:",
+        if count == 1 { "" } else { "s" }
+    );
+    for finding in findings {
+        message.push_str("\n- ");
+        write_finding_line(&mut message, finding);
+        message.push_str("; fix: ");
+        message.push_str(&finding.help);
+    }
+    message
+}
+
+/// `[CODE name] message (at field.path)`: the rule, the container or part (named in the
+/// message) and the field.
+pub fn finding_line(finding: &Finding) -> String {
+    let mut line = String::new();
+    write_finding_line(&mut line, finding);
+    line
+}
+
+fn write_finding_line(out: &mut String, finding: &Finding) {
+    out.reserve(finding.message.len() + finding.pointer.len() + 32);
+    out.push('[');
+    out.push_str(finding.rule.code);
+    out.push(' ');
+    out.push_str(finding.rule.name);
+    out.push_str("] ");
+    out.push_str(&finding.message);
+    out.push_str(" (at ");
+    write_field_path(out, &finding.pointer);
+    out.push(')');
+}
+
+/// A warning kubectl prints as `Warning: ...`.
+fn warning(finding: &Finding) -> String {
+    finding_line(finding)
+}
+
+/// Audit findings by rule name, and waived findings under `waived`. The API server prefixes
+/// each key with the webhook's name, so keys are plain names.
+fn audit_annotations(findings: &[Judged]) -> HashMap<String, String> {
+    let mut out: HashMap<String, String> = HashMap::new();
+    let mut add = |key: &str, text: String| {
+        out.entry(key.to_string())
+            .and_modify(|value| {
+                value.push_str("; ");
+                value.push_str(&text);
+            })
+            .or_insert(text);
+    };
+    for judged in findings {
+        let finding = &judged.finding;
+        match (judged.mode, &finding.waiver) {
+            (Some(WebhookMode::Audit), _) => {
+                let mut text = finding.message.clone();
+                text.push_str(" (at ");
+                write_field_path(&mut text, &finding.pointer);
+                text.push(')');
+                add(finding.rule.name, text);
+            }
+            (None, Some(waiver)) => add(
+                "waived",
+                format!(
+                    "{} {}: {}",
+                    finding.rule.code, finding.rule.name, waiver.reason
+                ),
+            ),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A JSON pointer as a readable field path: `/spec/containers/0/securityContext` becomes
+/// `spec.containers[0].securityContext`; keys that are not plain words are quoted.
+pub fn field_path(pointer: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + 8);
+    write_field_path(&mut out, pointer);
+    out
+}
+
+fn write_field_path(out: &mut String, pointer: &str) {
+    if pointer.is_empty() {
+        out.push_str("the object");
+        return;
+    }
+    let start = out.len();
+    for raw in pointer.split('/').skip(1) {
+        let segment: std::borrow::Cow<'_, str> = if raw.contains('~') {
+            raw.replace("~1", "/").replace("~0", "~").into()
+        } else {
+            raw.into()
+        };
+        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('[');
+            out.push_str(&segment);
+            out.push(']');
+        } else if !segment.is_empty()
+            && segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            if out.len() > start {
+                out.push('.');
+            }
+            out.push_str(&segment);
+        } else {
+            out.push_str(&format!("[{segment:?}]"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

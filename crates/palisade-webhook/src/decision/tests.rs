@@ -1,0 +1,327 @@
+use palisade_rules::config::Config;
+use serde_json::{Value, json};
+
+use super::*;
+use crate::review;
+
+const PRIVILEGED: &str = include_str!("../../tests/fixtures/pod-create-privileged.json");
+const RESTRICTED: &str = include_str!("../../tests/fixtures/pod-create-restricted.json");
+const DEPLOYMENT: &str = include_str!("../../tests/fixtures/deployment-create.json");
+const TODAY: &str = "2026-11-25";
+
+fn policy(config: &str) -> Policy {
+    Policy::new(
+        Config::parse("test.yaml", config).unwrap(),
+        Some("palisade"),
+    )
+    .unwrap()
+}
+
+fn request(fixture: &str, edit: impl FnOnce(&mut Value)) -> Request {
+    let mut value: Value = serde_json::from_str(fixture).unwrap();
+    edit(&mut value);
+    review::parse(&serde_json::to_vec(&value).unwrap()).unwrap()
+}
+
+fn codes(decision: &Decision, mode: Option<WebhookMode>) -> Vec<&'static str> {
+    decision
+        .findings
+        .iter()
+        .filter(|j| j.mode == mode)
+        .map(|j| j.finding.rule.code)
+        .collect()
+}
+
+#[test]
+fn privileged_pod_is_denied_with_one_line_per_finding() {
+    let decision = decide(&policy(""), request(PRIVILEGED, |_| {}), TODAY);
+    assert_eq!(decision.outcome, Outcome::Denied);
+    let enforced = codes(&decision, Some(WebhookMode::Enforce));
+    assert!(enforced.contains(&"PSS002"), "{enforced:?}");
+    let response = &decision.response;
+    assert!(!response.allowed);
+    assert_eq!(response.uid, "0c9a8d74-9cb7-44dd-b98e-09fd62def2f4");
+    assert_eq!(response.result.code, 403);
+    let message = &response.result.message;
+    let mut lines = message.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            format!(
+                "Pod shop/debug-tools violates {} Palisade rules:",
+                enforced.len()
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(lines.count(), enforced.len(), "{message}");
+    assert!(
+        message.contains("[PSS002 pss-privileged]")
+            && message.contains("(at spec.containers[0].securityContext.privileged)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn restricted_pod_is_allowed_with_nothing_to_say() {
+    let decision = decide(&policy(""), request(RESTRICTED, |_| {}), TODAY);
+    let all: Vec<String> = decision
+        .findings
+        .iter()
+        .map(|j| finding_line(&j.finding))
+        .collect();
+    assert!(all.is_empty(), "{all:#?}");
+    assert_eq!(decision.outcome, Outcome::Allowed);
+    assert!(decision.response.allowed);
+    assert!(decision.response.warnings.is_none());
+    assert!(decision.response.audit_annotations.is_empty());
+}
+
+#[test]
+fn warn_mode_allows_and_warns_once_per_finding() {
+    let decision = decide(
+        &policy("webhook:\n  default-mode: warn\n"),
+        request(PRIVILEGED, |_| {}),
+        TODAY,
+    );
+    assert_eq!(decision.outcome, Outcome::Allowed);
+    let warnings = decision.response.warnings.clone().unwrap();
+    assert_eq!(warnings.len(), decision.findings.len());
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("[PSS002 pss-privileged]"))
+    );
+}
+
+#[test]
+fn audit_mode_allows_with_annotations_keyed_by_rule_name() {
+    let decision = decide(
+        &policy("webhook:\n  default-mode: audit\n"),
+        request(PRIVILEGED, |_| {}),
+        TODAY,
+    );
+    assert_eq!(decision.outcome, Outcome::Allowed);
+    assert!(decision.response.warnings.is_none());
+    let annotations = &decision.response.audit_annotations;
+    assert!(annotations["pss-privileged"].contains("securityContext.privileged"));
+    for judged in &decision.findings {
+        assert!(annotations.contains_key(judged.finding.rule.name));
+    }
+}
+
+#[test]
+fn a_category_mode_and_a_rule_mode_combine() {
+    let decision = decide(
+        &policy(
+            "webhook:\n  default-mode: audit\n  modes:\n    pod-security: warn\n    pss-privileged: enforce\n",
+        ),
+        request(PRIVILEGED, |_| {}),
+        TODAY,
+    );
+    assert_eq!(decision.outcome, Outcome::Denied);
+    assert_eq!(codes(&decision, Some(WebhookMode::Enforce)), ["PSS002"]);
+    let message = &decision.response.result.message;
+    assert_eq!(message.lines().count(), 2, "{message}");
+    for judged in &decision.findings {
+        let pss = judged.finding.rule.category == palisade_rules::Category::PodSecurity;
+        let expected = match judged.finding.rule.code {
+            "PSS002" => WebhookMode::Enforce,
+            _ if pss => WebhookMode::Warn,
+            _ => WebhookMode::Audit,
+        };
+        assert_eq!(judged.mode, Some(expected), "{}", judged.finding.rule.code);
+    }
+}
+
+#[test]
+fn waived_findings_never_deny() {
+    let config = "webhook:\n  default-mode: audit\n  modes:\n    pss-privileged: enforce\nexceptions:\n- rule: pss-privileged\n  namespace: shop\n  container: shell\n  reason: debugging image, ticket SEC-9\n";
+    let decision = decide(&policy(config), request(PRIVILEGED, |_| {}), TODAY);
+    assert_eq!(decision.outcome, Outcome::Allowed);
+    assert_eq!(codes(&decision, None), ["PSS002"]);
+    let waived = &decision.response.audit_annotations["waived"];
+    assert!(
+        waived.contains("PSS002") && waived.contains("SEC-9"),
+        "{waived}"
+    );
+}
+
+#[test]
+fn an_expired_exception_no_longer_waives() {
+    let config =
+        "exceptions:\n- rule: pss-privileged\n  reason: temporary\n  expires: 2026-01-31\n";
+    let decision = decide(&policy(config), request(PRIVILEGED, |_| {}), TODAY);
+    assert_eq!(decision.outcome, Outcome::Denied);
+    assert!(codes(&decision, None).is_empty());
+}
+
+#[test]
+fn inline_ignore_annotations_waive_unless_forbidden() {
+    let annotate = |v: &mut Value| {
+        v["request"]["object"]["metadata"]["annotations"]["palisade.dev/ignore"] = json!("all");
+    };
+    let decision = decide(
+        &policy("allow-inline-exceptions: true\n"),
+        request(PRIVILEGED, annotate),
+        TODAY,
+    );
+    assert_eq!(decision.outcome, Outcome::Allowed);
+    let decision = decide(
+        &policy("allow-inline-exceptions: false\n"),
+        request(PRIVILEGED, annotate),
+        TODAY,
+    );
+    assert_eq!(decision.outcome, Outcome::Denied);
+}
+
+#[test]
+fn namespace_labels_in_the_request_choose_the_pss_profile() {
+    let labelled = |level: &'static str| {
+        move |v: &mut Value| {
+            v["request"]["namespaceObject"] = json!({"metadata": {"name": "shop", "labels": {"pod-security.kubernetes.io/enforce": level}}});
+        }
+    };
+    let config = "webhook:\n  default-mode: audit\n  modes:\n    pod-security: enforce\n";
+    let restricted = decide(&policy(config), request(DEPLOYMENT, |_| {}), TODAY);
+    assert_eq!(restricted.outcome, Outcome::Denied);
+    let privileged = decide(
+        &policy(config),
+        request(DEPLOYMENT, labelled("privileged")),
+        TODAY,
+    );
+    assert_eq!(privileged.outcome, Outcome::Allowed);
+    let baseline = decide(
+        &policy(config),
+        request(DEPLOYMENT, labelled("baseline")),
+        TODAY,
+    );
+    assert_eq!(baseline.outcome, Outcome::Allowed);
+    let pss = |d: &Decision| {
+        d.findings
+            .iter()
+            .filter(|j| j.finding.rule.code.starts_with("PSS"))
+            .count()
+    };
+    assert!(pss(&restricted) > 0 && pss(&baseline) == 0 && pss(&privileged) == 0);
+}
+
+#[test]
+fn the_configured_profile_applies_without_labels() {
+    let config = "pss:\n  level: privileged\nwebhook:\n  default-mode: audit\n  modes:\n    pod-security: enforce\n";
+    let decision = decide(&policy(config), request(PRIVILEGED, |_| {}), TODAY);
+    assert_eq!(decision.outcome, Outcome::Allowed);
+}
+
+#[test]
+fn requests_without_a_new_object_spec_are_skipped() {
+    let p = policy("");
+    let status = decide(
+        &p,
+        request(PRIVILEGED, |v| {
+            v["request"]["operation"] = json!("UPDATE");
+            v["request"]["subResource"] = json!("status");
+        }),
+        TODAY,
+    );
+    assert_eq!(status.outcome, Outcome::Skipped(Skip::SubResource));
+    let deleting = decide(
+        &p,
+        request(PRIVILEGED, |v| {
+            v["request"]["operation"] = json!("UPDATE");
+            v["request"]["object"]["metadata"]["deletionTimestamp"] = json!("2026-11-20T11:00:00Z");
+        }),
+        TODAY,
+    );
+    assert_eq!(deleting.outcome, Outcome::Skipped(Skip::Deleting));
+    let connect = decide(
+        &p,
+        request(PRIVILEGED, |v| {
+            v["request"]["operation"] = json!("CONNECT");
+            v["request"]["subResource"] = json!("exec");
+            v["request"]["object"] =
+                json!({"kind": "PodExecOptions", "apiVersion": "v1", "command": ["sh"]});
+        }),
+        TODAY,
+    );
+    assert_eq!(connect.outcome, Outcome::Skipped(Skip::Operation));
+    assert!(connect.response.allowed && status.response.allowed && deleting.response.allowed);
+}
+
+#[test]
+fn ephemeral_containers_are_checked() {
+    let decision = decide(
+        &policy(""),
+        request(PRIVILEGED, |v| {
+            v["request"]["operation"] = json!("UPDATE");
+            v["request"]["subResource"] = json!("ephemeralcontainers");
+        }),
+        TODAY,
+    );
+    assert_eq!(decision.outcome, Outcome::Denied);
+}
+
+#[test]
+fn exempt_namespaces_users_and_groups_are_allowed_unevaluated() {
+    let p = policy(
+        "webhook:\n  exempt-users: [ci-bot]\n  exempt-groups: ['system:masters']\n  exempt-namespaces: [kube-system, monitoring]\n",
+    );
+    let cases = [
+        (json!({"namespace": "palisade"}), Exemption::Namespace),
+        (json!({"namespace": "monitoring"}), Exemption::Namespace),
+        (json!({"userInfo": {"username": "ci-bot"}}), Exemption::User),
+        (
+            json!({"userInfo": {"username": "root", "groups": ["system:masters"]}}),
+            Exemption::Group,
+        ),
+    ];
+    for (patch, exemption) in cases {
+        let decision = decide(
+            &p,
+            request(PRIVILEGED, |v| {
+                for (key, value) in patch.as_object().unwrap() {
+                    v["request"][key] = value.clone();
+                }
+            }),
+            TODAY,
+        );
+        assert_eq!(decision.outcome, Outcome::Exempt(exemption), "{patch}");
+        assert!(decision.findings.is_empty() && decision.response.allowed);
+    }
+}
+
+#[test]
+fn findings_are_the_engines_findings_for_the_object() {
+    let p = policy("");
+    for fixture in [PRIVILEGED, RESTRICTED, DEPLOYMENT] {
+        let req = request(fixture, |_| {});
+        let object = req.object.clone().unwrap();
+        let expected: Vec<(String, String)> = p
+            .engine()
+            .evaluate(&object)
+            .findings_under(p.default_profile())
+            .into_iter()
+            .map(|f| (f.rule.code.to_string(), f.pointer))
+            .collect();
+        let decision = decide(&p, req, TODAY);
+        let got: Vec<(String, String)> = decision
+            .findings
+            .iter()
+            .map(|j| (j.finding.rule.code.to_string(), j.finding.pointer.clone()))
+            .collect();
+        assert_eq!(got, expected);
+    }
+}
+
+#[test]
+fn pointers_read_as_field_paths() {
+    assert_eq!(
+        field_path("/spec/template/spec/containers/0/securityContext/privileged"),
+        "spec.template.spec.containers[0].securityContext.privileged"
+    );
+    assert_eq!(
+        field_path("/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1app"),
+        "metadata.annotations[\"container.apparmor.security.beta.kubernetes.io/app\"]"
+    );
+    assert_eq!(field_path(""), "the object");
+}

@@ -1,0 +1,413 @@
+//! End-to-end tests of `palisade install`: the binary prints the manifests, and the same binary's
+//! `scan` finds nothing above low in them. The Helm chart is checked against the same output
+//! when a `helm` binary is given (`.ci/helm-chart.sh` does).
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde_json::Value;
+
+fn run(program: &Path, args: &[&str], input: Option<&str>) -> Output {
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(std::env::temp_dir());
+    command.stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the program runs");
+    if let Some(text) = input {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("the program finishes")
+}
+
+fn palisade() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_palisade"))
+}
+
+/// `palisade install ARGS`, which must succeed.
+fn install(args: &[&str]) -> String {
+    let output = run(palisade(), &[&["install"], args].concat(), None);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// Scans manifests with the default configuration; asserts there was no input error, that
+/// nothing was skipped, and that no finding is above low. Returns the JSON report.
+fn assert_clean(manifests: &str) -> Value {
+    let output = run(
+        palisade(),
+        &["scan", "--no-config", "--format", "json", "-"],
+        Some(manifests),
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    assert_eq!(report["inputErrors"], serde_json::json!([]), "{report:#}");
+    assert_eq!(
+        report["skippedDocuments"],
+        serde_json::json!([]),
+        "{report:#}"
+    );
+    let above_low: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !matches!(f["severity"].as_str(), Some("low" | "info")))
+        .collect();
+    assert!(above_low.is_empty(), "findings above low: {above_low:#?}");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "scan exits 0 with only info findings: {report:#}"
+    );
+    report
+}
+
+fn documents(manifests: &str) -> Vec<Value> {
+    serde_saphyr::from_multiple::<Value>(manifests)
+        .expect("the output is YAML")
+        .into_iter()
+        .filter(|document| !document.is_null())
+        .collect()
+}
+
+fn find<'a>(objects: &'a [Value], kind: &str) -> &'a Value {
+    objects
+        .iter()
+        .find(|o| o["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind}"))
+}
+
+#[test]
+fn default_install_passes_scan_with_nothing_above_low() {
+    let report = assert_clean(&install(&[]));
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    // The release image is a tag: its digest is not known when this binary is built.
+    assert_eq!(codes, ["image-not-digest-pinned"], "{report:#}");
+}
+
+#[test]
+fn generated_certificates_install_passes_scan_with_nothing_above_low() {
+    assert_clean(&install(&[
+        "--generate-certs",
+        "--namespace",
+        "guard",
+        "--failure-policy",
+        "Ignore",
+    ]));
+}
+
+#[test]
+fn a_digest_pinned_image_and_a_configuration_pass_scan_with_no_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("palisade.yaml");
+    std::fs::write(
+        &config,
+        "webhook:\n  modes:\n    read-only-root-filesystem: warn\n",
+    )
+    .unwrap();
+    let image = format!("ghcr.io/palisade-dev/palisade@sha256:{}", "ab".repeat(32));
+    let manifests = install(&["--image", &image, "--config", config.to_str().unwrap()]);
+    let report = assert_clean(&manifests);
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+    let objects = documents(&manifests);
+    let config_map = find(&objects, "ConfigMap");
+    assert_eq!(
+        config_map["data"]["palisade.yaml"],
+        "webhook:\n  modes:\n    read-only-root-filesystem: warn\n"
+    );
+    let container = &find(&objects, "Deployment")["spec"]["template"]["spec"]["containers"][0];
+    let args: Vec<&str> = container["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(
+        args.ends_with(&["--config", "/etc/palisade/config/palisade.yaml"]),
+        "{args:?}"
+    );
+}
+
+#[test]
+fn default_install_output() {
+    // The snapshot outlives version bumps.
+    let manifests = install(&[]).replace(env!("CARGO_PKG_VERSION"), "[version]");
+    insta::assert_snapshot!("install_default", manifests);
+}
+
+#[test]
+fn the_webhook_exempts_its_namespace_and_those_the_configuration_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("palisade.yaml");
+    std::fs::write(&config, "webhook:\n  exempt-namespaces: [ci, guard]\n").unwrap();
+    let objects = documents(&install(&[
+        "--namespace",
+        "guard",
+        "--config",
+        config.to_str().unwrap(),
+    ]));
+    let hook = &find(&objects, "ValidatingWebhookConfiguration")["webhooks"][0];
+    let expression = &hook["namespaceSelector"]["matchExpressions"][0];
+    assert_eq!(expression["key"], "kubernetes.io/metadata.name");
+    assert_eq!(expression["values"], serde_json::json!(["guard", "ci"]));
+    assert_eq!(
+        find(&objects, "Namespace")["metadata"]["labels"]["kubernetes.io/metadata.name"],
+        "guard"
+    );
+}
+
+#[test]
+fn match_conditions_are_left_out_for_clusters_before_1_28() {
+    let hook = |args: &[&str]| {
+        find(&documents(&install(args)), "ValidatingWebhookConfiguration")["webhooks"][0].clone()
+    };
+    assert!(hook(&[]).get("matchConditions").is_some());
+    assert!(
+        hook(&["--kube-version", "1.28"])
+            .get("matchConditions")
+            .is_some()
+    );
+    assert!(
+        hook(&["--kube-version", "1.27"])
+            .get("matchConditions")
+            .is_none()
+    );
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    for args in [
+        &["install", "--namespace", "Not_A_Name"][..],
+        &["install", "--timeout-seconds", "31"],
+        &["install", "--failure-policy", "fail"],
+        &["install", "--cert-days", "30"],
+    ] {
+        let output = run(palisade(), args, None);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+    }
+    let output = run(
+        palisade(),
+        &["install", "--config", "/nonexistent/palisade.yaml"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn an_invalid_configuration_is_reported_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("palisade.yaml");
+    std::fs::write(&config, "webhook:\n  default-mode: block\n").unwrap();
+    let output = run(
+        palisade(),
+        &["install", "--config", config.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("palisade.yaml:2") && stderr.contains("block"),
+        "{stderr}"
+    );
+}
+
+/// The generated Secret holds a serving certificate for the Service's name, signed by the CA
+/// the webhook configuration trusts: verified as the API server would, by a TLS client.
+#[test]
+fn generated_certificate_is_trusted_for_the_service_name() {
+    use rustls::client::WebPkiServerVerifier;
+    use rustls::client::danger::ServerCertVerifier as _;
+    use rustls_pki_types::pem::PemObject as _;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+
+    let objects = documents(&install(&["--generate-certs", "--namespace", "guard"]));
+    let secret = find(&objects, "Secret");
+    let decode = |value: &Value| BASE64.decode(value.as_str().unwrap()).unwrap();
+    let bundle = decode(
+        &find(&objects, "ValidatingWebhookConfiguration")["webhooks"][0]["clientConfig"]["caBundle"],
+    );
+    assert_eq!(bundle, decode(&secret["data"]["ca.crt"]));
+    PrivateKeyDer::from_pem_slice(&decode(&secret["data"]["tls.key"]))
+        .expect("tls.key is a PEM private key");
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(&bundle).unwrap())
+        .unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+        .build()
+        .unwrap();
+    let leaf = CertificateDer::from_pem_slice(&decode(&secret["data"]["tls.crt"])).unwrap();
+    for name in ["palisade.guard.svc", "palisade.guard.svc.cluster.local"] {
+        let name = ServerName::try_from(name).unwrap();
+        verifier
+            .verify_server_cert(&leaf, &[], &name, &[], UnixTime::now())
+            .expect("trusted for the Service");
+    }
+    let other = ServerName::try_from("palisade.other.svc").unwrap();
+    assert!(
+        verifier
+            .verify_server_cert(&leaf, &[], &other, &[], UnixTime::now())
+            .is_err()
+    );
+}
+
+/// The Helm chart renders the objects `palisade install` prints (less the Namespace, which a
+/// chart cannot own), and they pass scan too. Needs `helm`: `.ci/helm-chart.sh` provides it
+/// through PALISADE_HELM.
+#[test]
+#[ignore = "needs helm; run by .ci/helm-chart.sh with PALISADE_HELM set"]
+fn helm_chart_renders_what_install_prints() {
+    let helm =
+        PathBuf::from(std::env::var("PALISADE_HELM").expect("PALISADE_HELM names a helm binary"));
+    let chart = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../charts/palisade");
+    let chart = chart.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("palisade.yaml");
+    std::fs::write(
+        &config,
+        "webhook:\n  modes:\n    read-only-root-filesystem: warn\n  exempt-namespaces: [ci]\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+
+    let lint = run(&helm, &["lint", "--strict", chart], None);
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stdout)
+    );
+
+    let cases: [(&[&str], &[&str]); 4] = [
+        (&[], &[]),
+        (
+            &["--generate-certs", "--failure-policy", "Ignore"],
+            &[
+                "--set",
+                "certs.mode=generate",
+                "--set",
+                "webhook.failurePolicy=Ignore",
+            ],
+        ),
+        (
+            &["--config", config, "--timeout-seconds", "9"],
+            &[
+                "--set-file",
+                &format!("config={config}"),
+                "--set",
+                "webhook.timeoutSeconds=9",
+            ],
+        ),
+        (&["--kube-version", "1.27"], &["--kube-version", "1.27.0"]),
+    ];
+    for (install_args, helm_args) in cases {
+        let rendered = run(
+            &helm,
+            &[
+                &["template", "palisade", chart, "--namespace", "guard"],
+                helm_args,
+            ]
+            .concat(),
+            None,
+        );
+        assert!(
+            rendered.status.success(),
+            "{}",
+            String::from_utf8_lossy(&rendered.stderr)
+        );
+        let rendered = String::from_utf8(rendered.stdout).unwrap();
+        assert_clean(&rendered);
+        let printed = install(&[&["--namespace", "guard"], install_args].concat());
+        let expected = sorted(
+            documents(&printed)
+                .into_iter()
+                .filter(|o| o["kind"] != "Namespace")
+                .map(normalize),
+        );
+        let actual = sorted(documents(&rendered).into_iter().map(normalize));
+        let names = |objects: &[Value]| objects.iter().map(object_name).collect::<Vec<_>>();
+        assert_eq!(names(&actual), names(&expected), "helm args {helm_args:?}");
+        for (actual, expected) in actual.iter().zip(&expected) {
+            if actual != expected {
+                // Equal values may differ in key order; the pretty text shows where they differ.
+                let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap();
+                assert_eq!(
+                    pretty(actual),
+                    pretty(expected),
+                    "{} with helm args {helm_args:?}",
+                    object_name(actual)
+                );
+            }
+        }
+    }
+}
+
+fn object_name(object: &Value) -> String {
+    format!(
+        "{}/{}",
+        object["kind"].as_str().unwrap_or(""),
+        object["metadata"]["name"].as_str().unwrap_or("")
+    )
+}
+
+/// Drops what legitimately differs between Helm and `palisade install`: who manages the
+/// objects, and freshly generated key material.
+fn normalize(mut object: Value) -> Value {
+    for pointer in ["/metadata/labels", "/spec/template/metadata/labels"] {
+        if let Some(labels) = object.pointer_mut(pointer).and_then(Value::as_object_mut) {
+            labels.remove("app.kubernetes.io/managed-by");
+            labels.remove("helm.sh/chart");
+        }
+    }
+    if object["kind"] == "Secret" {
+        object["data"] = Value::String("[generated]".into());
+    }
+    if let Some(hooks) = object.get_mut("webhooks").and_then(Value::as_array_mut) {
+        for hook in hooks {
+            if let Some(config) = hook["clientConfig"].as_object_mut()
+                && config.contains_key("caBundle")
+            {
+                config.insert("caBundle".into(), Value::String("[generated]".into()));
+            }
+        }
+    }
+    object
+}
+
+fn sorted(objects: impl Iterator<Item = Value>) -> Vec<Value> {
+    let mut objects: Vec<Value> = objects.collect();
+    objects.sort_by_key(object_name);
+    objects
+}
