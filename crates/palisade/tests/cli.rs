@@ -60,10 +60,10 @@ fn text_output_points_at_file_line_and_field() {
     );
     let text = stdout(&output);
     assert!(
-        text.contains("shop/app.yaml:27:11: PSS002 pss-privileged [critical]"),
+        text.contains("shop/app.yaml:26:11: PSS002 pss-privileged [critical]"),
         "{text}"
     );
-    assert!(text.contains("27 |           privileged: yes"), "{text}");
+    assert!(text.contains("26 |           privileged: yes"), "{text}");
     assert!(text.contains("= help: "), "{text}");
     assert!(
         text.contains("in 4 objects from 2 files; 1 document skipped."),
@@ -86,7 +86,7 @@ fn json_output_has_one_record_per_finding_and_per_skipped_document() {
         .find(|f| f["code"] == "PSS002")
         .expect("the privileged container is reported");
     assert_eq!(privileged["file"], "shop/app.yaml");
-    assert_eq!(privileged["line"], 27);
+    assert_eq!(privileged["line"], 26);
     assert_eq!(
         privileged["pointer"],
         "/spec/template/spec/containers/0/securityContext/privileged"
