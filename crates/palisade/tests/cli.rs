@@ -351,7 +351,7 @@ fn a_bad_config_is_an_error_naming_file_line_and_key() {
 fn verbose_lists_skipped_documents() {
     let text = stdout(&palisade(&["scan", "--verbose", "shop"]));
     assert!(
-        text.contains("shop/app.yaml:49: skipped document 3: it has no apiVersion"),
+        text.contains("shop/app.yaml:43: skipped document 3: it has no apiVersion"),
         "{text}"
     );
     assert!(text.contains("1 document skipped"), "{text}");
