@@ -74,11 +74,18 @@ pub struct ExceptionNotice {
 }
 
 /// All exceptions of a configuration, and which of them were used.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Exceptions {
     list: Vec<Exception>,
     used: Vec<AtomicBool>,
     allow_inline: bool,
+}
+
+/// No exceptions; inline annotations are honoured, as with a configuration that does not say.
+impl Default for Exceptions {
+    fn default() -> Self {
+        Self::new(true)
+    }
 }
 
 impl Exceptions {

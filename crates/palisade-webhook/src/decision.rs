@@ -185,7 +185,7 @@ fn respond(request: &Request, findings: &[Judged]) -> AdmissionResponse {
 pub fn denial_message(subject: &str, findings: &[&Finding]) -> String {
     let count = findings.len();
     let mut message = format!(
-        "{subject} violates {count} Palisade rule{}:",
+        "{subject} has {count} Palisade finding{}:",
         if count == 1 { "" } else { "s" }
     );
     for finding in findings {

@@ -81,7 +81,7 @@ async fn privileged_pod_is_denied_naming_rule_container_and_field() {
     assert_eq!(response["status"]["code"], 403);
     let message = response["status"]["message"].as_str().unwrap();
     assert!(
-        message.starts_with("Pod shop/debug-tools violates "),
+        message.starts_with("Pod shop/debug-tools has "),
         "{message}"
     );
     let line = message
@@ -107,10 +107,7 @@ async fn deployment_is_checked_through_its_pod_template() {
     let response = review(&app(""), &fixture("deployment-create.json")).await;
     assert_eq!(response["allowed"], false);
     let message = response["status"]["message"].as_str().unwrap();
-    assert!(
-        message.starts_with("Deployment shop/web violates"),
-        "{message}"
-    );
+    assert!(message.starts_with("Deployment shop/web has "), "{message}");
     assert!(message.contains("[IMG001 image-latest-tag]"), "{message}");
     assert!(
         message.contains("spec.template.spec.containers[0]"),

@@ -48,7 +48,7 @@ fn privileged_pod_is_denied_with_one_line_per_finding() {
         lines.next(),
         Some(
             format!(
-                "Pod shop/debug-tools violates {} Palisade rules:",
+                "Pod shop/debug-tools has {} Palisade findings:",
                 enforced.len()
             )
             .as_str()
