@@ -106,6 +106,17 @@ async function main() {
       `clicking the ${category} bar filters to its findings`);
     await page.click("#filter-reset");
 
+    // Waived findings, apart from the others, with their reasons.
+    const waived = expected.findings.filter((f) => f.waived);
+    if (waived.length > 0) {
+      const shown = await page.$eval("#waived-table", (t) => Number(t.dataset.matched));
+      check(shown === waived.length, `the waived table holds the ${waived.length} waived findings`);
+      const reason = await page.$eval("#waived-table tbody td.reason", (td) => td.firstChild.textContent);
+      check(reason === waived[0].waiver.reason, `a waived row gives its reason ("${reason}")`);
+    } else {
+      check((await page.$("#waived-table")) === null, "no waived table when nothing is waived");
+    }
+
     // A rule's documentation, one click from a row.
     await page.click("#findings-table tbody .rule-link");
     const dialog = await page.$eval("#rule-dialog", (d) => ({ open: d.open, text: d.textContent }));

@@ -67,7 +67,8 @@ echo "== reports: SARIF Multitool validation"
 # The validator exits 0 even when it reports errors, so its own SARIF output is read back:
 # any error fails the build; warnings are printed. (By default it reports errors and warnings;
 # its notes, such as "consider message arguments instead of text", are style advice.)
-npx --yes @microsoft/sarif-multitool@5.7.0 validate "$out/examples.sarif" \
+# (A .NET program: invariant globalization spares it a dependency on the system's ICU.)
+DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 npx --yes @microsoft/sarif-multitool@5.7.0 validate "$out/examples.sarif" \
   --output "$out/examples.sarif-validation.sarif" --log ForceOverwrite
 node -e '
   const log = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -80,6 +81,37 @@ node -e '
 
 echo "== reports: JUnit schema"
 xmllint --noout --schema crates/palisade-report/tests/schemas/junit-10.xsd "$out/examples.junit.xml"
+
+echo "== reports: waived findings"
+# One object whose findings an annotation waives, one whose findings stand.
+mkdir -p "$out/waived"
+cat > "$out/waived/app.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: legacy-agent
+  namespace: ops
+  annotations:
+    palisade.dev/ignore: "all"
+    palisade.dev/ignore-reason: "node agent, reviewed by the platform team"
+spec:
+  containers:
+  - name: agent
+    image: registry.example.com/agent:1.0
+    securityContext:
+      privileged: true
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: ops
+spec:
+  containers:
+  - name: web
+    image: nginx:latest
+YAML
+scan_expecting_findings "$out/waived" --format "json=$out/waived.json,html=$out/waived.html,sarif=$out/waived.sarif" > /dev/null
 
 echo "== reports: 50,000 generated findings"
 # Copies of the insecure example, each in its own namespace, until there are 50,000 findings:
@@ -127,5 +159,6 @@ echo "large report: $large_findings findings, $(( $(stat -c %s "$out/large.html"
 echo "== reports: HTML in headless Chromium"
 export NODE_PATH="$node_dir/node_modules"
 node .ci/report-browser.cjs "$out/examples.html" "$out/examples.json" examples "$shots" "${PALISADE_DOCS_SCREENSHOT:-}"
+node .ci/report-browser.cjs "$out/waived.html" "$out/waived.json" waived "$shots" ""
 node .ci/report-browser.cjs "$out/large.html" "$out/large.json" large "$shots" ""
 echo "screenshots: $(ls "$shots" | tr '\n' ' ')"
