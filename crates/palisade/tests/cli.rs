@@ -413,3 +413,23 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The whole text report of a scan, quoted source lines and carets included.
+#[test]
+fn text_report_snapshot() {
+    let output = palisade(&["scan", "--verbose", "shop"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+/// The whole JSON report of a scan; the tool version is masked so releases do not move it.
+#[test]
+fn json_report_snapshot() {
+    let output = palisade(&["scan", "--format", "json", "shop"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output).replace(
+        &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
+        "\"version\": \"[version]\"",
+    );
+    insta::assert_snapshot!(text);
+}
