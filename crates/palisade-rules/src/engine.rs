@@ -83,8 +83,20 @@ impl Engine {
         &self.rules
     }
 
-    /// Evaluates every rule on one object.
+    /// Evaluates every rule on one object, with the PSS checks at every policy version they
+    /// distinguish (the profile is chosen later, once the input's namespaces are known).
     pub fn evaluate(&self, object: &Object) -> ObjectResult {
+        self.evaluate_pss_at(object, None)
+    }
+
+    /// Evaluates every rule on one object whose PSS profile is already known (an admission
+    /// request): only the check revisions in force for `profile` run. For that profile the
+    /// result is the same as [`Engine::evaluate`]'s; for any other it is incomplete.
+    pub fn evaluate_under(&self, object: &Object, profile: PssProfile) -> ObjectResult {
+        self.evaluate_pss_at(object, Some(profile))
+    }
+
+    fn evaluate_pss_at(&self, object: &Object, profile: Option<PssProfile>) -> ObjectResult {
         let mut result = ObjectResult {
             overrides: self.pss_overrides.clone(),
             ..ObjectResult::default()
@@ -96,7 +108,7 @@ impl Engine {
             match &rule.check {
                 Check::Pss(check) => {
                     if let Some(pod) = &pod {
-                        self.evaluate_pss(rule, check, pod, &object_ref, &mut result.pss);
+                        self.evaluate_pss(rule, check, pod, &object_ref, profile, &mut result.pss);
                     }
                 }
                 Check::Pod(check) => {
@@ -167,18 +179,31 @@ impl Engine {
         self.settings.severity_overrides.get(rule.code).copied()
     }
 
-    /// Runs a PSS check once per revision and keeps the revisions that found something.
+    /// Runs a PSS check once per revision (or only the revision in force for `profile`) and
+    /// keeps the revisions that found something.
     fn evaluate_pss(
         &self,
         rule: &'static RuleDef,
         check: &'static PssCheck,
         pod: &PodSpecView<'_>,
         object_ref: &ObjectRef,
+        profile: Option<PssProfile>,
         out: &mut Vec<PssEntry>,
     ) {
+        if profile.is_some_and(|p| check.level > p.level) {
+            return;
+        }
         let severity = self.severity(rule);
         let mut violations = Vec::new();
         for (i, &from) in check.revisions.iter().enumerate() {
+            let until = check.revisions.get(i + 1).copied();
+            let in_force = |p: PssProfile| {
+                let minor = p.version.minor();
+                from <= minor && until.is_none_or(|u| minor < u)
+            };
+            if profile.is_some_and(|p| !in_force(p)) {
+                continue;
+            }
             (check.check)(pod, PssVersion::new(from), &mut violations);
             if violations.is_empty() {
                 continue;
@@ -186,7 +211,7 @@ impl Engine {
             out.push(PssEntry {
                 check,
                 from,
-                until: check.revisions.get(i + 1).copied(),
+                until,
                 findings: violations
                     .drain(..)
                     .map(|v| finding(rule, severity, object_ref, v))

@@ -213,17 +213,38 @@ fn judge(engine: &Engine, fixture: &Fixture, versions: &[(PssVersion, String)]) 
     versions
         .iter()
         .filter_map(|(version, label)| {
-            let findings = result.pss_findings(PssProfile {
+            let profile = PssProfile {
                 level: fixture.level,
                 version: *version,
-            });
-            let problem = outcome_problem(fixture, &findings)?;
+            };
+            let findings = result.pss_findings(profile);
+            // The admission path evaluates only the revisions in force; it must agree.
+            let under = engine
+                .evaluate_under(&loaded.objects[0], profile)
+                .pss_findings(profile);
+            let problem = if keys(&under) == keys(&findings) {
+                outcome_problem(fixture, &findings)?
+            } else {
+                format!(
+                    "evaluate_under found {} but evaluate found {}",
+                    describe(&under),
+                    describe(&findings)
+                )
+            };
             Some(format!(
                 "{} (at {} {label}): {problem}",
                 fixture.path.display(),
                 fixture.level
             ))
         })
+        .collect()
+}
+
+/// What identifies a finding, for comparing two evaluations.
+fn keys(findings: &[Finding]) -> Vec<(&str, &str, &str)> {
+    findings
+        .iter()
+        .map(|f| (f.rule.code, f.pointer.as_str(), f.message.as_str()))
         .collect()
 }
 

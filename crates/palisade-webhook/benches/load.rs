@@ -161,6 +161,9 @@ fn bodies() -> Vec<Bytes> {
     out
 }
 
+/// A latency slot whose request got no answer.
+const UNANSWERED: u64 = u64::MAX;
+
 struct RateResult {
     latencies_us: Vec<u64>,
     errors: u64,
@@ -182,7 +185,7 @@ impl RateResult {
             self.latencies_us[index.clamp(1, n) - 1] as f64 / 1000.0
         };
         println!(
-            "target {rate:>5} rps: achieved {:>7.0} rps, {n} ok, {} errors, {} denied | latency ms p50 {:.3} p99 {:.3} p99.9 {:.3} max {:.3} | RSS {:.1} -> {:.1} MiB (min {:.1}, max {:.1} during the run)",
+            "target {rate:>5} rps: achieved {:>7.0} rps, {n} ok, {} errors, {} denied | latency ms p50 {:.3} p99 {:.3} p99.9 {:.3} max {:.3} | RSS {:.1} -> {:.1} MiB (during the run: {:.1} first, {:.1} last, {:.1} max)",
             n as f64 / self.elapsed.as_secs_f64(),
             self.errors,
             self.denied,
@@ -192,10 +195,8 @@ impl RateResult {
             pct(100.0),
             rss_before,
             rss_after,
-            self.rss_samples
-                .iter()
-                .copied()
-                .fold(f64::INFINITY, f64::min),
+            self.rss_samples.first().copied().unwrap_or(0.0),
+            self.rss_samples.last().copied().unwrap_or(0.0),
             self.rss_samples.iter().copied().fold(0.0, f64::max),
         );
     }
@@ -212,6 +213,10 @@ async fn run_rate(
     duration: Duration,
 ) -> RateResult {
     let total = rate * duration.as_secs();
+    // One latency slot per request, written before the run starts, so that recording
+    // latencies does not grow the process while its memory is sampled.
+    let slots: Arc<Vec<AtomicU64>> =
+        Arc::new((0..total).map(|_| AtomicU64::new(UNANSWERED)).collect());
     let (tx, rx) = mpsc::unbounded_channel::<(u64, Instant)>();
     let rx = Arc::new(Mutex::new(rx));
     let errors = Arc::new(AtomicU64::new(0));
@@ -219,19 +224,25 @@ async fn run_rate(
     let mut workers = Vec::new();
     for _ in 0..connections {
         let client = Client::connect(addr, connector, h2).await;
-        let (rx, bodies, errors, denied) =
-            (rx.clone(), bodies.clone(), errors.clone(), denied.clone());
+        let (rx, bodies, errors, denied, slots) = (
+            rx.clone(),
+            bodies.clone(),
+            errors.clone(),
+            denied.clone(),
+            slots.clone(),
+        );
         workers.push(tokio::spawn(async move {
             let mut client = client;
-            let mut latencies = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
             loop {
                 let next = rx.lock().await.recv().await;
                 let Some((i, due)) = next else { break };
-                let body = bodies[usize::try_from(i).unwrap_or(0) % bodies.len()].clone();
+                let index = usize::try_from(i).unwrap_or(0);
+                let body = bodies[index % bodies.len()].clone();
                 match client.send(body).await {
                     Some(answer) => {
-                        latencies
-                            .push(u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX));
+                        let micros =
+                            u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX - 1);
+                        slots[index].store(micros, Ordering::Relaxed);
                         if answer.windows(15).any(|w| w == b"\"allowed\":false") {
                             denied.fetch_add(1, Ordering::Relaxed);
                         }
@@ -241,14 +252,14 @@ async fn run_rate(
                     }
                 }
             }
-            latencies
         }));
     }
     // The schedule runs on its own thread: request i is due at start + i / rate.
     let started = Instant::now();
     let scheduler = std::thread::spawn(move || {
         let interval = Duration::from_secs_f64(1.0 / rate as f64);
-        let mut rss_samples = Vec::new();
+        let mut rss_samples =
+            Vec::with_capacity(usize::try_from(duration.as_secs()).unwrap_or(0) + 1);
         for i in 0..total {
             if i % rate == 0 {
                 rss_samples.push(rss_mib());
@@ -264,10 +275,14 @@ async fn run_rate(
         }
         rss_samples
     });
-    let mut latencies_us = Vec::new();
     for worker in workers {
-        latencies_us.extend(worker.await.unwrap());
+        worker.await.unwrap();
     }
+    let latencies_us = slots
+        .iter()
+        .map(|slot| slot.load(Ordering::Relaxed))
+        .filter(|&micros| micros != UNANSWERED)
+        .collect();
     let rss_samples = scheduler.join().unwrap();
     RateResult {
         rss_samples,

@@ -130,7 +130,7 @@ pub fn decide(policy: &Policy, request: Request, today: &str) -> Decision {
                 .is_some_and(|a| a.contains_key(IGNORE_ANNOTATION)));
     let findings: Vec<Judged> = policy
         .engine()
-        .evaluate(object)
+        .evaluate_under(object, profile)
         .findings_under(profile)
         .into_iter()
         .map(|mut finding| {
