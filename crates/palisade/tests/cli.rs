@@ -7,7 +7,8 @@
     reason = "tests fail loudly"
 )]
 
-use std::io::Write as _;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -17,24 +18,7 @@ fn fixtures() -> PathBuf {
 
 /// Runs palisade in `dir` with `args`; stdin from `input` when given.
 fn palisade_in(dir: &Path, args: &[&str], input: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_palisade"));
-    command.current_dir(dir).args(args).env("NO_COLOR", "1");
-    command.stdin(if input.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    });
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().expect("palisade runs");
-    if let Some(text) = input {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
-    }
-    child.wait_with_output().expect("palisade finishes")
+    common::run_in(common::palisade_bin(), dir, args, input)
 }
 
 fn palisade(args: &[&str]) -> Output {

@@ -9,9 +9,10 @@
     reason = "tests fail loudly"
 )]
 
-use std::io::Write as _;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -19,31 +20,11 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::Value;
 
 fn run(program: &Path, args: &[&str], input: Option<&str>) -> Output {
-    let mut command = Command::new(program);
-    command
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(std::env::temp_dir());
-    command.stdin(if input.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    });
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().expect("the program runs");
-    if let Some(text) = input {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
-    }
-    child.wait_with_output().expect("the program finishes")
+    common::run_in(program, &std::env::temp_dir(), args, input)
 }
 
 fn palisade() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_palisade"))
+    common::palisade_bin()
 }
 
 /// `palisade install ARGS`, which must succeed.

@@ -1,11 +1,8 @@
 //! CTR005 `missing-resource-limits`: containers without a cpu or memory limit.
 
-use palisade_model::ContainerKind;
-
-use super::resources::{fields, list, missing_limits, missing_pointer, namespace_defaults};
+use super::resources::{Wanted, report_missing};
 use crate::declare_rule;
 use crate::engine::Settings;
-use crate::finding::Violation;
 use crate::rule::{Category, Check, Severity};
 use crate::snapshot::{SetViolation, Snapshot};
 
@@ -60,25 +57,5 @@ declare_rule! {
 }
 
 fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolation>) {
-    for (object, pod) in snapshot.workloads() {
-        let defaults = namespace_defaults(snapshot, pod.object.namespace());
-        for container in pod
-            .containers()
-            .filter(|c| c.kind != ContainerKind::Ephemeral)
-        {
-            let missing = missing_limits(&pod, &container, &defaults);
-            if missing.is_empty() {
-                continue;
-            }
-            let violation = Violation::new(
-                missing_pointer(&container, "limits"),
-                format!("{} has no {} limit", container.describe(), list(&missing)),
-                format!(
-                    "set {} (or give the namespace a LimitRange default)",
-                    fields("limits", &missing)
-                ),
-            );
-            out.push(SetViolation { object, violation });
-        }
-    }
+    report_missing(snapshot, Wanted::Limits, out);
 }

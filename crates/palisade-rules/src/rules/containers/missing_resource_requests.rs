@@ -1,11 +1,8 @@
 //! CTR006 `missing-resource-requests`: containers without a cpu or memory request.
 
-use palisade_model::ContainerKind;
-
-use super::resources::{fields, list, missing_pointer, missing_requests, namespace_defaults};
+use super::resources::{Wanted, report_missing};
 use crate::declare_rule;
 use crate::engine::Settings;
-use crate::finding::Violation;
 use crate::rule::{Category, Check, Severity};
 use crate::snapshot::{SetViolation, Snapshot};
 
@@ -61,25 +58,5 @@ declare_rule! {
 }
 
 fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolation>) {
-    for (object, pod) in snapshot.workloads() {
-        let defaults = namespace_defaults(snapshot, pod.object.namespace());
-        for container in pod
-            .containers()
-            .filter(|c| c.kind != ContainerKind::Ephemeral)
-        {
-            let missing = missing_requests(&pod, &container, &defaults);
-            if missing.is_empty() {
-                continue;
-            }
-            let violation = Violation::new(
-                missing_pointer(&container, "requests"),
-                format!("{} has no {} request", container.describe(), list(&missing)),
-                format!(
-                    "set {} to what the container needs to run",
-                    fields("requests", &missing)
-                ),
-            );
-            out.push(SetViolation { object, violation });
-        }
-    }
+    report_missing(snapshot, Wanted::Requests, out);
 }

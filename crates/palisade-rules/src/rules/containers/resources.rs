@@ -7,27 +7,25 @@
 //! the namespace's LimitRanges. A LimitRange item is itself defaulted: `default` falls back to
 //! `max`, and `defaultRequest` to `default`, then to `min`.
 
-use palisade_model::{ContainerView, PodSpecView};
+use palisade_model::{ContainerKind, ContainerView, PodSpecView};
 use serde_json::Value;
 
-use crate::snapshot::Snapshot;
+use crate::finding::Violation;
+use crate::snapshot::{SetViolation, Snapshot};
 
 /// The resources both rules look at, as named in manifests.
-pub(super) const RESOURCES: [&str; 2] = ["cpu", "memory"];
+const RESOURCES: [&str; 2] = ["cpu", "memory"];
 
 /// Whether a namespace's LimitRanges supply each resource of [`RESOURCES`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(super) struct NamespaceDefaults {
-    pub(super) limits: [bool; 2],
-    pub(super) requests: [bool; 2],
+struct NamespaceDefaults {
+    limits: [bool; 2],
+    requests: [bool; 2],
 }
 
 /// The defaults the LimitRanges of the workload's namespace apply to containers. Objects with
 /// no namespace are taken to be applied to the same namespace as each other.
-pub(super) fn namespace_defaults(
-    snapshot: &Snapshot<'_>,
-    namespace: Option<&str>,
-) -> NamespaceDefaults {
+fn namespace_defaults(snapshot: &Snapshot<'_>, namespace: Option<&str>) -> NamespaceDefaults {
     let ranges: Vec<_> = match namespace {
         Some(ns) => snapshot.in_namespace(ns, "LimitRange").collect(),
         None => snapshot
@@ -68,46 +66,78 @@ fn pod_has(pod: &PodSpecView<'_>, field: &str, resource: &str) -> bool {
     is_set(pod.get(&["resources", field, resource]))
 }
 
-/// The resources of [`RESOURCES`] the container ends up without a limit for.
-pub(super) fn missing_limits(
-    pod: &PodSpecView<'_>,
-    container: &ContainerView<'_>,
-    defaults: &NamespaceDefaults,
-) -> Vec<&'static str> {
-    RESOURCES
-        .iter()
-        .zip(defaults.limits)
-        .filter(|&(resource, defaulted)| {
-            !(defaulted
-                || container_has(container, "limits", resource)
-                || pod_has(pod, "limits", resource))
-        })
-        .map(|(resource, _)| *resource)
-        .collect()
+/// Which half of `resources` a rule asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Wanted {
+    Limits,
+    Requests,
 }
 
-/// The resources of [`RESOURCES`] the container ends up without a request for.
-pub(super) fn missing_requests(
+impl Wanted {
+    /// The key under `resources`.
+    fn field(self) -> &'static str {
+        match self {
+            Self::Limits => "limits",
+            Self::Requests => "requests",
+        }
+    }
+}
+
+/// Reports every non-ephemeral container of every workload that ends up without the wanted
+/// cpu or memory setting (ephemeral containers cannot have resources).
+pub(super) fn report_missing(snapshot: &Snapshot<'_>, wanted: Wanted, out: &mut Vec<SetViolation>) {
+    let field = wanted.field();
+    for (object, pod) in snapshot.workloads() {
+        let defaults = namespace_defaults(snapshot, pod.object.namespace());
+        for container in pod
+            .containers()
+            .filter(|c| c.kind != ContainerKind::Ephemeral)
+        {
+            let missing = missing(&pod, &container, &defaults, wanted);
+            if missing.is_empty() {
+                continue;
+            }
+            let (noun, help) = match wanted {
+                Wanted::Limits => ("limit", "(or give the namespace a LimitRange default)"),
+                Wanted::Requests => ("request", "to what the container needs to run"),
+            };
+            let violation = Violation::new(
+                missing_pointer(&container, field),
+                format!("{} has no {} {noun}", container.describe(), list(&missing)),
+                format!("set {} {help}", fields(field, &missing)),
+            );
+            out.push(SetViolation { object, violation });
+        }
+    }
+}
+
+/// The resources of [`RESOURCES`] the container ends up without a limit (or request) for. A
+/// limit also serves as the request of the same resource.
+fn missing(
     pod: &PodSpecView<'_>,
     container: &ContainerView<'_>,
     defaults: &NamespaceDefaults,
+    wanted: Wanted,
 ) -> Vec<&'static str> {
+    let (defaulted, fields): ([bool; 2], &[&str]) = match wanted {
+        Wanted::Limits => (defaults.limits, &["limits"]),
+        Wanted::Requests => (defaults.requests, &["requests", "limits"]),
+    };
     RESOURCES
         .iter()
-        .zip(defaults.requests)
+        .zip(defaulted)
         .filter(|&(resource, defaulted)| {
             !(defaulted
-                || container_has(container, "requests", resource)
-                || container_has(container, "limits", resource)
-                || pod_has(pod, "requests", resource)
-                || pod_has(pod, "limits", resource))
+                || fields.iter().any(|field| {
+                    container_has(container, field, resource) || pod_has(pod, field, resource)
+                }))
         })
         .map(|(resource, _)| *resource)
         .collect()
 }
 
 /// Where a missing `resources.<field>` entry belongs: the deepest part that exists.
-pub(super) fn missing_pointer(container: &ContainerView<'_>, field: &str) -> String {
+fn missing_pointer(container: &ContainerView<'_>, field: &str) -> String {
     match container.get(&["resources"]) {
         Some(resources) if resources.get(field).is_some_and(Value::is_object) => {
             container.pointer_to(&["resources", field])
@@ -118,12 +148,12 @@ pub(super) fn missing_pointer(container: &ContainerView<'_>, field: &str) -> Str
 }
 
 /// `cpu`, `memory`, or `cpu or memory`, for messages.
-pub(super) fn list(resources: &[&str]) -> String {
+fn list(resources: &[&str]) -> String {
     resources.join(" or ")
 }
 
 /// `resources.limits.cpu`, `resources.limits.cpu and resources.limits.memory`, for help lines.
-pub(super) fn fields(field: &str, resources: &[&str]) -> String {
+fn fields(field: &str, resources: &[&str]) -> String {
     resources
         .iter()
         .map(|r| format!("resources.{field}.{r}"))
