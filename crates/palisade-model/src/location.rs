@@ -93,16 +93,7 @@ impl SourceMap {
     /// The first and last line of any node at or below the pointer (the lines an object
     /// spans, for quoting); `None` when the pointer does not resolve.
     pub fn line_span(&self, json_pointer: &str) -> Option<(u32, u32)> {
-        let mut node = &self.root;
-        for token in pointer::tokens(json_pointer) {
-            node = match &node.children {
-                PosChildren::Leaf => return None,
-                PosChildren::Sequence(items) => items.get(token.parse::<usize>().ok()?)?,
-                PosChildren::Mapping(entries) => {
-                    &entries.iter().rev().find(|(key, _)| *key == token)?.1
-                }
-            };
-        }
+        let node = self.node_at(json_pointer)?;
         let (mut first, mut last) = (node.location.line, node.location.line);
         let mut stack = vec![node];
         while let Some(node) = stack.pop() {
@@ -115,6 +106,27 @@ impl SourceMap {
             }
         }
         Some((first, last))
+    }
+
+    /// The positions of the node at a pointer and below, as a map of their own (rooted at that
+    /// node); `None` when the pointer does not resolve.
+    pub fn subtree(&self, json_pointer: &str) -> Option<SourceMap> {
+        self.node_at(json_pointer)
+            .map(|node| SourceMap { root: node.clone() })
+    }
+
+    fn node_at(&self, json_pointer: &str) -> Option<&PosNode> {
+        let mut node = &self.root;
+        for token in pointer::tokens(json_pointer) {
+            node = match &node.children {
+                PosChildren::Leaf => return None,
+                PosChildren::Sequence(items) => items.get(token.parse::<usize>().ok()?)?,
+                PosChildren::Mapping(entries) => {
+                    &entries.iter().rev().find(|(key, _)| *key == token)?.1
+                }
+            };
+        }
+        Some(node)
     }
 
     /// The location of the document's root node.

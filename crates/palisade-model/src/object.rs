@@ -148,6 +148,24 @@ impl Object {
         self.source_map.line_span(&self.base)
     }
 
+    /// A copy that owns only its own positions, not those of the whole document it came from
+    /// (a `List` holds all its items), in freshly allocated memory: what to keep of an object
+    /// after its file is dropped.
+    pub fn compact_copy(&self) -> Self {
+        let source_map = match self.source_map.subtree(&self.base) {
+            Some(own) if !self.base.is_empty() => Arc::new(own),
+            _ => Arc::new(SourceMap::clone(&self.source_map)),
+        };
+        Self {
+            api_version: self.api_version.clone(),
+            kind: self.kind.clone(),
+            value: self.value.clone(),
+            origin: self.origin.clone(),
+            source_map,
+            base: String::new(),
+        }
+    }
+
     /// The value at a pointer, if there is one.
     pub fn at(&self, json_pointer: &str) -> Option<&Value> {
         self.value.pointer(json_pointer)

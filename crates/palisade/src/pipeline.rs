@@ -2,8 +2,9 @@
 //! report.
 //!
 //! Each file is read, parsed, evaluated and dropped on a worker thread; what survives is the
-//! findings with their positions already resolved, so peak memory follows the largest file, not
-//! the whole input. PSS findings are kept for every policy revision until the namespaces of the
+//! findings with their positions already resolved, and compact copies of the objects the set
+//! rules read (workloads, RBAC, policies), so peak memory follows the largest file plus the
+//! report and those objects, not the bytes of the whole input. PSS findings are kept for every policy revision until the namespaces of the
 //! whole input are known, because a Namespace's `pod-security.kubernetes.io/*` labels decide the
 //! profile of objects in any file.
 
@@ -235,6 +236,7 @@ fn scan_object(
 
 fn retain(object: Object, lines: &LineIndex<'_>) -> Retained {
     let (first_line, last_line) = object.line_span().unwrap_or((0, 0));
+    let object = object.compact_copy();
     let lines = (first_line..=last_line)
         .filter_map(|n| lines.line(n).map(str::to_string))
         .collect();

@@ -87,6 +87,21 @@ fn lists_are_unpacked_and_keep_positions() {
 }
 
 #[test]
+fn a_compact_copy_of_a_list_item_keeps_its_own_positions() {
+    let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: b\n";
+    let file = load_str("list.yaml", text);
+    let item = &file.objects[1];
+    let copy = item.compact_copy();
+    for pointer in ["", "/kind", "/metadata/name", "/metadata/labels/missing"] {
+        assert_eq!(copy.resolve(pointer), item.resolve(pointer), "{pointer}");
+    }
+    assert_eq!(copy.line_span(), Some((7, 10)));
+    assert_eq!(copy.line_span(), item.line_span());
+    assert_eq!(copy.value, item.value);
+    assert_eq!(copy.origin.item, Some(1));
+}
+
+#[test]
 fn documents_without_kind_are_skipped_and_empty_ones_ignored() {
     let text = "---\n# only a comment\n---\nfoo: bar\n---\n---\n- a\n";
     let file = load_str("odd.yaml", text);
