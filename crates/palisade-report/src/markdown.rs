@@ -50,17 +50,7 @@ pub fn render_markdown(report: &Report) -> String {
             "| Severity | Rule | Object | Location | Message |\n| --- | --- | --- | --- | --- |\n",
         );
         for f in open.iter().take(MAX_ROWS) {
-            let finding = &f.finding;
-            let _ = writeln!(
-                out,
-                "| {} | `{}` {} | {} | {} | {} |",
-                finding.severity,
-                finding.rule.code,
-                cell(finding.rule.name),
-                cell(&finding.object.to_string()),
-                location(f),
-                cell(&finding.message),
-            );
+            row(&mut out, f, &f.finding.message);
         }
         if open.len() > MAX_ROWS {
             let _ = writeln!(
@@ -87,22 +77,8 @@ pub fn render_markdown(report: &Report) -> String {
             "| Severity | Rule | Object | Location | Reason |\n| --- | --- | --- | --- | --- |\n",
         );
         for f in waived.iter().take(MAX_ROWS) {
-            let finding = &f.finding;
-            let reason = finding
-                .waiver
-                .as_ref()
-                .map(|w| w.reason.as_str())
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "| {} | `{}` {} | {} | {} | {} |",
-                finding.severity,
-                finding.rule.code,
-                cell(finding.rule.name),
-                cell(&finding.object.to_string()),
-                location(f),
-                cell(reason),
-            );
+            let reason = f.finding.waiver.as_ref().map(|w| w.reason.as_str());
+            row(&mut out, f, reason.unwrap_or_default());
         }
         if waived.len() > MAX_ROWS {
             let _ = writeln!(out, "\n… and {} more.", waived.len() - MAX_ROWS);
@@ -139,6 +115,21 @@ pub fn render_markdown(report: &Report) -> String {
         out.push('\n');
     }
     out
+}
+
+/// One table row: severity, rule, object, location, then `last` (the message or the reason).
+fn row(out: &mut String, f: &ReportFinding, last: &str) {
+    let finding = &f.finding;
+    let _ = writeln!(
+        out,
+        "| {} | `{}` {} | {} | {} | {} |",
+        finding.severity,
+        finding.rule.code,
+        cell(finding.rule.name),
+        cell(&finding.object.to_string()),
+        location(f),
+        cell(last),
+    );
 }
 
 fn location(f: &ReportFinding) -> String {

@@ -34,6 +34,16 @@ impl Style {
     fn dim(&self, text: &str) -> String {
         self.paint("2", text)
     }
+    /// `position: label message`, a line about the input rather than a finding.
+    fn diagnostic(&self, out: &mut String, position: &str, label: (&str, &str), message: &str) {
+        let (code, text) = label;
+        let _ = writeln!(
+            out,
+            "{}: {} {message}",
+            self.bold(position),
+            self.paint(code, text)
+        );
+    }
     fn severity(&self, severity: Severity) -> String {
         let code = match severity {
             Severity::Critical => "1;35",
@@ -56,26 +66,14 @@ pub fn render_text(report: &Report, options: TextOptions) -> String {
             (Some(l), None) => format!("{}:{l}", error.path),
             _ => error.path.clone(),
         };
-        let _ = writeln!(
-            out,
-            "{}: {} {}",
-            style.bold(&position),
-            style.paint("1;31", "error:"),
-            error.message
-        );
+        style.diagnostic(&mut out, &position, ("1;31", "error:"), &error.message);
     }
     for notice in &report.notices {
         let position = match notice.line {
             Some(l) => format!("{}:{l}", notice.file),
             None => notice.file.clone(),
         };
-        let _ = writeln!(
-            out,
-            "{}: {} {}",
-            style.bold(&position),
-            style.paint("1;33", "warning:"),
-            notice.message
-        );
+        style.diagnostic(&mut out, &position, ("1;33", "warning:"), &notice.message);
     }
     if !report.errors.is_empty() || !report.notices.is_empty() {
         out.push('\n');

@@ -86,17 +86,17 @@ impl Engine {
     /// Evaluates every rule on one object, with the PSS checks at every policy version they
     /// distinguish (the profile is chosen later, once the input's namespaces are known).
     pub fn evaluate(&self, object: &Object) -> ObjectResult {
-        self.evaluate_pss_at(object, None)
+        self.evaluate_with(object, None)
     }
 
     /// Evaluates every rule on one object whose PSS profile is already known (an admission
     /// request): only the check revisions in force for `profile` run. For that profile the
     /// result is the same as [`Engine::evaluate`]'s; for any other it is incomplete.
     pub fn evaluate_under(&self, object: &Object, profile: PssProfile) -> ObjectResult {
-        self.evaluate_pss_at(object, Some(profile))
+        self.evaluate_with(object, Some(profile))
     }
 
-    fn evaluate_pss_at(&self, object: &Object, profile: Option<PssProfile>) -> ObjectResult {
+    fn evaluate_with(&self, object: &Object, profile: Option<PssProfile>) -> ObjectResult {
         let mut result = ObjectResult {
             overrides: self.pss_overrides.clone(),
             ..ObjectResult::default()
@@ -197,11 +197,7 @@ impl Engine {
         let mut violations = Vec::new();
         for (i, &from) in check.revisions.iter().enumerate() {
             let until = check.revisions.get(i + 1).copied();
-            let in_force = |p: PssProfile| {
-                let minor = p.version.minor();
-                from <= minor && until.is_none_or(|u| minor < u)
-            };
-            if profile.is_some_and(|p| !in_force(p)) {
+            if profile.is_some_and(|p| !covers(from, until, p.version.minor())) {
                 continue;
             }
             (check.check)(pod, PssVersion::new(from), &mut violations);
@@ -219,6 +215,12 @@ impl Engine {
             });
         }
     }
+}
+
+/// Whether a check revision that holds from minor version `from` until `until` (exclusive,
+/// `None` open-ended) is the one in force at policy version `minor`.
+fn covers(from: u16, until: Option<u16>, minor: u16) -> bool {
+    from <= minor && until.is_none_or(|u| minor < u)
 }
 
 /// A configured severity wins; otherwise the violation's own severity, else the rule's default.
@@ -263,9 +265,8 @@ impl ObjectResult {
             return Vec::new();
         }
         let minor = profile.version.minor();
-        let in_force = |e: &&PssEntry| {
-            e.check.level <= profile.level && e.from <= minor && e.until.is_none_or(|u| minor < u)
-        };
+        let in_force =
+            |e: &&PssEntry| e.check.level <= profile.level && covers(e.from, e.until, minor);
         let active: Vec<&PssEntry> = self.pss.iter().filter(in_force).collect();
         // As upstream: at restricted, an overriding check replaces the baseline check whether
         // or not it finds anything (a Windows pod exempt from the restricted check passes).
