@@ -215,6 +215,14 @@ else
   fail "a privileged pod is denied with Palisade's message" "$out"
 fi
 
+# An annotation written by the object's own author must not exempt it (the default config).
+run "$(pod self-exempt e2e privileged | sed 's/^metadata: {name: self-exempt, namespace: e2e}$/metadata: {name: self-exempt, namespace: e2e, annotations: {palisade.dev\/ignore: all, palisade.dev\/ignore-reason: mine}}/')" create
+if [ "$rc" -ne 0 ] && grep -q 'denied the request' <<<"$out" && grep -qi 'privileged' <<<"$out"; then
+  pass "a pod annotated palisade.dev/ignore: all is still denied" "$out"
+else
+  fail "a pod annotated palisade.dev/ignore: all is still denied" "$out"
+fi
+
 run "$(pod compliant e2e)" create
 if [ "$rc" -eq 0 ] && ! grep -q 'Warning' <<<"$out"; then
   pass "a compliant pod is created, without warnings"

@@ -117,6 +117,22 @@ impl Exceptions {
     /// The waiver for a finding on `object`, if an exception covers it on `today`
     /// (`YYYY-MM-DD`). Configured exceptions are tried first, then the object's annotation.
     pub fn waiver_for(&self, finding: &Finding, object: &Object, today: &str) -> Option<Waiver> {
+        self.configured_waiver(finding, object, today).or_else(|| {
+            if self.allow_inline {
+                inline_waiver(finding, object)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The waiver from this configuration's own `exceptions` list, ignoring annotations.
+    pub fn configured_waiver(
+        &self,
+        finding: &Finding,
+        object: &Object,
+        today: &str,
+    ) -> Option<Waiver> {
         let container = container_of(object, &finding.pointer);
         let matching = self.list.iter().find(|e| {
             e.rules.contains(&finding.rule.code)
@@ -133,22 +149,15 @@ impl Exceptions {
                     .as_ref()
                     .is_none_or(|p| container.as_ref().is_some_and(|c| p.matches(&c.1)))
         });
-        if let Some(exception) = matching {
-            return Some(Waiver {
-                reason: exception.reason.clone(),
-                source: WaiverSource::Config {
-                    file: exception.file.clone(),
-                    index: exception.index,
-                },
-                owner: exception.owner.clone(),
-                expires: exception.expires.clone(),
-            });
-        }
-        if self.allow_inline {
-            inline_waiver(finding, object)
-        } else {
-            None
-        }
+        matching.map(|exception| Waiver {
+            reason: exception.reason.clone(),
+            source: WaiverSource::Config {
+                file: exception.file.clone(),
+                index: exception.index,
+            },
+            owner: exception.owner.clone(),
+            expires: exception.expires.clone(),
+        })
     }
 
     /// Records that a waiver from this set was applied to a reported finding.
@@ -207,7 +216,9 @@ fn container_of(object: &Object, pointer: &str) -> Option<(String, String)> {
         })
 }
 
-fn inline_waiver(finding: &Finding, object: &Object) -> Option<Waiver> {
+/// The waiver the object's `palisade.dev/ignore` annotation gives a finding, if it names the
+/// finding's rule (by code or name) or `all`.
+pub fn inline_waiver(finding: &Finding, object: &Object) -> Option<Waiver> {
     let annotations = object.annotations()?;
     let listed = annotations.get(IGNORE_ANNOTATION)?.as_str()?;
     let covers = listed.split(',').map(str::trim).any(|item| {

@@ -124,7 +124,7 @@ pub fn decide(policy: &Policy, request: Request, today: &str) -> Decision {
     // Exceptions cost a walk of the pod spec per finding; skip them when none can apply.
     let exceptions = policy.exceptions();
     let may_be_waived = !exceptions.is_empty()
-        || (exceptions.allow_inline()
+        || (policy.honours_inline_exceptions()
             && object
                 .annotations()
                 .is_some_and(|a| a.contains_key(IGNORE_ANNOTATION)));
@@ -135,7 +135,8 @@ pub fn decide(policy: &Policy, request: Request, today: &str) -> Decision {
         .into_iter()
         .map(|mut finding| {
             if may_be_waived {
-                finding.waiver = policy.exceptions().waiver_for(&finding, object, today);
+                finding.waiver =
+                    policy.waiver_for(&finding, object, request.namespace.as_deref(), today);
             }
             let mode = finding
                 .waiver

@@ -1,9 +1,10 @@
 //! What a decision needs besides the request: the engine, the exceptions, the modes and the
 //! exemptions, built once from the configuration.
 
+use palisade_model::Object;
 use palisade_rules::config::{Config, WebhookMode, WebhookSettings};
-use palisade_rules::exceptions::{Exceptions, Pattern};
-use palisade_rules::{Engine, PssProfile, RuleDef};
+use palisade_rules::exceptions::{Exceptions, Pattern, inline_waiver};
+use palisade_rules::{Engine, Finding, PssProfile, RuleDef, Waiver};
 
 use crate::review::UserInfo;
 
@@ -81,6 +82,40 @@ impl Policy {
     /// The PSS profile for namespaces whose labels do not say.
     pub fn default_profile(&self) -> PssProfile {
         self.engine.settings().pss
+    }
+
+    /// The waiver for a finding at admission: the configuration's exceptions first, then the
+    /// object's `palisade.dev/ignore` annotation, but only where `webhook.inline-exceptions`
+    /// permits it for the object's namespace and the finding's rule (and
+    /// `allow-inline-exceptions` is not false). An annotation alone never exempts an object.
+    /// `namespace` is the request's, which the API server vouches for.
+    pub fn waiver_for(
+        &self,
+        finding: &Finding,
+        object: &Object,
+        namespace: Option<&str>,
+        today: &str,
+    ) -> Option<Waiver> {
+        self.exceptions
+            .configured_waiver(finding, object, today)
+            .or_else(|| {
+                let permitted = self.exceptions.allow_inline()
+                    && self
+                        .webhook
+                        .inline_exceptions
+                        .permits(namespace, finding.rule.code);
+                permitted.then(|| inline_waiver(finding, object)).flatten()
+            })
+    }
+
+    /// Whether any annotation can waive anything at admission.
+    pub fn honours_inline_exceptions(&self) -> bool {
+        self.exceptions.allow_inline() && self.webhook.inline_exceptions.is_enabled()
+    }
+
+    /// The namespaces where annotations may waive findings, as configured (for logs).
+    pub fn inline_exception_namespaces(&self) -> impl Iterator<Item = &str> {
+        self.webhook.inline_exceptions.namespaces()
     }
 
     pub fn mode_of(&self, rule: &RuleDef) -> WebhookMode {

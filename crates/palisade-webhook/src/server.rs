@@ -236,12 +236,21 @@ pub fn run(options: ServeOptions, policy: Policy) -> Result<(), ServeError> {
     runtime.block_on(async move {
         let rules = policy.engine().rules().len();
         let exempt: Vec<String> = policy.exempt_namespaces().map(str::to_string).collect();
+        let inline: Vec<String> = if policy.honours_inline_exceptions() {
+            policy
+                .inline_exception_namespaces()
+                .map(str::to_string)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut running = start(options, policy).await?;
         tracing::info!(
             listen = %running.addr,
             metrics = %running.metrics_addr,
             rules,
             exempt_namespaces = %exempt.join(","),
+            inline_exceptions_in = %if inline.is_empty() { "none".to_string() } else { inline.join(",") },
             "palisade webhook serving"
         );
         tokio::select! {

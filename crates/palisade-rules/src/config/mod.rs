@@ -16,6 +16,9 @@ use crate::pss::{PssLevel, PssVersion};
 use crate::registry::RULES;
 use crate::rule::{Category, RuleDef, Severity};
 
+mod inline;
+pub use inline::InlineExceptions;
+
 /// The file names looked for when walking up from the scanned path.
 pub const CONFIG_FILE_NAMES: [&str; 2] = [".palisade.yaml", ".palisade.yml"];
 
@@ -89,6 +92,8 @@ pub struct WebhookSettings {
     pub exempt_namespaces: Option<Vec<String>>,
     pub exempt_users: Vec<String>,
     pub exempt_groups: Vec<String>,
+    /// Where `palisade.dev/ignore` is honoured at admission: nowhere unless configured.
+    pub inline_exceptions: InlineExceptions,
 }
 
 impl Default for WebhookSettings {
@@ -99,6 +104,7 @@ impl Default for WebhookSettings {
             exempt_namespaces: None,
             exempt_users: Vec::new(),
             exempt_groups: Vec::new(),
+            inline_exceptions: InlineExceptions::default(),
         }
     }
 }
@@ -130,7 +136,8 @@ struct Options {
     kube_version: Option<Spanned<String>>,
     /// Registries images may come from.
     trusted_registries: Option<Vec<String>>,
-    /// Whether `palisade.dev/ignore` annotations on objects are honoured. Default: true.
+    /// Whether `palisade.dev/ignore` annotations on objects are honoured by `scan`. Default: true.
+    /// The webhook honours them only where `webhook.inline-exceptions` says.
     allow_inline_exceptions: Option<bool>,
     /// Findings waived, with a reason.
     exceptions: Option<Vec<Spanned<ExceptionOptions>>>,
@@ -151,6 +158,15 @@ struct WebhookOptions {
     exempt_users: Option<Vec<String>>,
     /// Groups never checked.
     exempt_groups: Option<Vec<String>>,
+    /// Namespaces and rules for which `palisade.dev/ignore` is honoured at admission.
+    inline_exceptions: Option<Spanned<InlineOptions>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct InlineOptions {
+    namespaces: Option<Vec<Spanned<String>>>,
+    rules: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -366,7 +382,44 @@ impl Validator<'_> {
         settings.exempt_namespaces = options.exempt_namespaces;
         settings.exempt_users = options.exempt_users.unwrap_or_default();
         settings.exempt_groups = options.exempt_groups.unwrap_or_default();
+        if let Some(inline) = options.inline_exceptions {
+            settings.inline_exceptions = self.inline_exceptions(inline)?;
+        }
         Ok(settings)
+    }
+
+    fn inline_exceptions(
+        &self,
+        entry: Spanned<InlineOptions>,
+    ) -> Result<InlineExceptions, ConfigError> {
+        const KEY: &str = "webhook.inline-exceptions";
+        let options = entry.value;
+        let (Some(namespace_list), Some(rule_list)) = (options.namespaces, options.rules) else {
+            return self.error(
+                &entry.referenced,
+                format!(
+                    "{KEY}: name both `namespaces` and `rules`; an annotation may waive only those rules, only in those namespaces"
+                ),
+            );
+        };
+        let mut namespaces = Vec::new();
+        for item in &namespace_list {
+            match Pattern::new(&item.value) {
+                Ok(pattern) => namespaces.push(pattern),
+                Err(message) => {
+                    return self.error(&item.referenced, format!("{KEY}.namespaces: {message}"));
+                }
+            }
+        }
+        let mut rules = HashSet::new();
+        for item in &rule_list {
+            rules.extend(
+                self.rules_named(item, &format!("{KEY}.rules"))?
+                    .into_iter()
+                    .map(|r| r.code),
+            );
+        }
+        Ok(InlineExceptions::new(namespaces, rules))
     }
 
     /// Codes of the rules that `select` and `ignore` leave on.

@@ -156,23 +156,92 @@ fn an_expired_exception_no_longer_waives() {
     assert!(codes(&decision, None).is_empty());
 }
 
+fn ignore_all(v: &mut Value) {
+    v["request"]["object"]["metadata"]["annotations"]["palisade.dev/ignore"] = json!("all");
+    v["request"]["object"]["metadata"]["annotations"]["palisade.dev/ignore-reason"] =
+        json!("trust me");
+}
+
 #[test]
-fn inline_ignore_annotations_waive_unless_forbidden() {
-    let annotate = |v: &mut Value| {
-        v["request"]["object"]["metadata"]["annotations"]["palisade.dev/ignore"] = json!("all");
+fn an_annotation_alone_never_exempts_an_object_at_admission() {
+    // The default configuration, which is what `install` ships, and one that allows inline
+    // exceptions for `scan`: neither lets the object's author waive its own findings.
+    for config in ["", "allow-inline-exceptions: true\n"] {
+        let decision = decide(&policy(config), request(PRIVILEGED, ignore_all), TODAY);
+        assert_eq!(decision.outcome, Outcome::Denied, "config {config:?}");
+        assert!(
+            decision.findings.iter().all(|j| j.finding.waiver.is_none()),
+            "config {config:?}"
+        );
+    }
+}
+
+#[test]
+fn inline_exceptions_apply_only_to_the_configured_namespaces_and_rules() {
+    let config = "webhook:\n  inline-exceptions:\n    namespaces: [\"legacy-*\"]\n    rules: [pod-security]\n";
+    let in_namespace = |ns: &'static str| {
+        move |v: &mut Value| {
+            ignore_all(v);
+            v["request"]["namespace"] = json!(ns);
+            v["request"]["object"]["metadata"]["namespace"] = json!(ns);
+        }
     };
     let decision = decide(
-        &policy("allow-inline-exceptions: true\n"),
-        request(PRIVILEGED, annotate),
+        &policy(config),
+        request(PRIVILEGED, in_namespace("legacy-billing")),
         TODAY,
     );
-    assert_eq!(decision.outcome, Outcome::Allowed);
+    let waived = codes(&decision, None);
+    assert!(waived.contains(&"PSS002"), "{waived:?}");
+    assert!(
+        decision
+            .findings
+            .iter()
+            .filter(|j| j.finding.waiver.is_some())
+            .all(|j| j.finding.rule.code.starts_with("PSS")),
+        "only the permitted rules are waived"
+    );
+
     let decision = decide(
-        &policy("allow-inline-exceptions: false\n"),
-        request(PRIVILEGED, annotate),
+        &policy(config),
+        request(PRIVILEGED, in_namespace("shop")),
         TODAY,
     );
     assert_eq!(decision.outcome, Outcome::Denied);
+    assert!(codes(&decision, None).is_empty());
+
+    let forbidden = format!("{config}allow-inline-exceptions: false\n");
+    let decision = decide(
+        &policy(&forbidden),
+        request(PRIVILEGED, in_namespace("legacy-billing")),
+        TODAY,
+    );
+    assert!(codes(&decision, None).is_empty());
+}
+
+#[test]
+fn inline_exceptions_need_both_namespaces_and_rules() {
+    let error = Config::parse(
+        "test.yaml",
+        "webhook:\n  inline-exceptions:\n    namespaces: [legacy]\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(error.starts_with("test.yaml:3:"), "{error}");
+    assert!(
+        error.contains("name both `namespaces` and `rules`"),
+        "{error}"
+    );
+    let error = Config::parse(
+        "test.yaml",
+        "webhook:\n  inline-exceptions:\n    namespaces: [legacy]\n    rules: [no-such-rule]\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("`no-such-rule` is not a rule code"),
+        "{error}"
+    );
 }
 
 #[test]
