@@ -201,11 +201,13 @@ fn starts_token(text: &str, at: usize) -> bool {
             .is_none_or(|&b| !b.is_ascii_alphanumeric())
 }
 
-/// Length of the run of `class` bytes starting at `from`.
-fn run(text: &str, from: usize, class: fn(u8) -> bool) -> usize {
-    text.as_bytes()
-        .get(from..)
-        .map_or(0, |rest| rest.iter().take_while(|&&b| class(b)).count())
+/// Length of the run of `class` bytes starting at `from`, counted up to `limit`: a caller that
+/// only needs to know whether a run is short enough never looks further than that, so a match
+/// costs at most `limit` steps however long the text.
+fn run_up_to(text: &str, from: usize, class: fn(u8) -> bool, limit: usize) -> usize {
+    text.as_bytes().get(from..).map_or(0, |rest| {
+        rest.iter().take(limit).take_while(|&&b| class(b)).count()
+    })
 }
 
 /// A body made of very few distinct characters is a placeholder (`ghp_xxxxxxxx…`).
@@ -221,7 +223,7 @@ fn find_prefixed(text: &str, pattern: &Prefixed) -> Option<Credential> {
     pattern.prefixes.iter().find_map(|prefix| {
         text.match_indices(prefix).find_map(|(at, _)| {
             let body_start = at + prefix.len();
-            let len = run(text, body_start, pattern.body);
+            let len = run_up_to(text, body_start, pattern.body, pattern.max + 1);
             let body = text.as_bytes().get(body_start..body_start + len)?;
             let fits = (pattern.min..=pattern.max).contains(&len) && looks_random(body);
             (starts_token(text, at) && fits).then(|| Credential {
@@ -233,21 +235,27 @@ fn find_prefixed(text: &str, pattern: &Prefixed) -> Option<Credential> {
     })
 }
 
+/// Longest label between `-----BEGIN ` and `-----` that is looked at.
+const PEM_LABEL_MAX: usize = 40;
+
 /// `-----BEGIN [RSA |EC |OPENSSH |ENCRYPTED |PGP ...]PRIVATE KEY[ BLOCK]-----` with a body.
+/// The body ends at the next `-----` (its END line, or the next BEGIN), so the bodies of
+/// successive markers never overlap and the text is read once.
 fn find_pem_private_key(text: &str) -> Option<Credential> {
     text.match_indices("-----BEGIN ").find_map(|(at, marker)| {
         let after = text.get(at + marker.len()..)?;
-        let label_end = after.find("-----")?;
+        let window = after.get(..after.len().min(PEM_LABEL_MAX + 5))?;
+        let label_end = window.find("-----")?;
         let label = after.get(..label_end)?;
-        let is_private = label.len() <= 40
-            && label.bytes().all(|b| b.is_ascii_uppercase() || b == b' ')
+        let is_private = label.bytes().all(|b| b.is_ascii_uppercase() || b == b' ')
             && (label.ends_with("PRIVATE KEY") || label.ends_with("PRIVATE KEY BLOCK"));
+        if !is_private {
+            return None;
+        }
         let body = after.get(label_end + 5..)?;
-        let body = body
-            .find("-----END")
-            .map_or(body, |end| body.get(..end).unwrap_or(body));
-        let key_material = body.bytes().filter(|&b| base64(b)).count() >= 40;
-        (is_private && key_material).then(|| Credential {
+        let body = body.get(..body.find("-----").unwrap_or(body.len()))?;
+        let key_material = body.bytes().filter(|&b| base64(b)).take(40).count() >= 40;
+        key_material.then(|| Credential {
             kind: "a PEM private key",
             shown: format!("-----BEGIN {label}-----"),
             offset: at,
@@ -256,48 +264,80 @@ fn find_pem_private_key(text: &str) -> Option<Credential> {
 }
 
 /// Three base64url segments separated by dots, header and payload both JSON objects (`eyJ`).
+///
+/// One pass over the maximal runs of base64url bytes: a header that starts inside a run (after
+/// a `-` or `_`) ends where the run ends, so each run is measured once, however many `eyJ` it
+/// holds.
 fn find_jwt(text: &str) -> Option<Credential> {
-    text.match_indices("eyJ").find_map(|(at, _)| {
-        if !starts_token(text, at) {
-            return None;
-        }
-        let header = run(text, at, base64url);
-        let payload_start = at + header + 1;
-        let dot_after_header = text.as_bytes().get(at + header) == Some(&b'.');
-        let payload = run(text, payload_start, base64url);
-        let payload_is_json = text
-            .get(payload_start..)
-            .is_some_and(|p| p.starts_with("eyJ"));
-        let signature_start = payload_start + payload + 1;
-        let dot_after_payload = text.as_bytes().get(payload_start + payload) == Some(&b'.');
-        let signature = run(text, signature_start, base64url);
-        let ok = header >= 10
-            && dot_after_header
-            && payload_is_json
-            && payload >= 10
-            && dot_after_payload
-            && signature >= 16;
-        ok.then(|| Credential {
-            kind: "a JSON Web Token",
-            shown: "eyJ…".to_string(),
-            offset: at,
+    let bytes = text.as_bytes();
+    let run_end = |from: usize| {
+        bytes.get(from..).map_or(from, |rest| {
+            from + rest.iter().take_while(|&&b| base64url(b)).count()
         })
-    })
+    };
+    let mut start = 0;
+    while start < bytes.len() {
+        if !bytes.get(start).is_some_and(|&b| base64url(b)) {
+            start += 1;
+            continue;
+        }
+        let end = run_end(start);
+        if let Some(at) = first_header(text, start, end) {
+            let payload_start = end + 1;
+            let payload_end = run_end(payload_start);
+            let signature_start = payload_end + 1;
+            let signature_end = run_end(signature_start);
+            let ok = bytes.get(end) == Some(&b'.')
+                && bytes
+                    .get(payload_start..)
+                    .is_some_and(|p| p.starts_with(b"eyJ"))
+                && payload_end - payload_start >= 10
+                && bytes.get(payload_end) == Some(&b'.')
+                && signature_end.saturating_sub(signature_start) >= 16;
+            if ok {
+                return Some(Credential {
+                    kind: "a JSON Web Token",
+                    shown: "eyJ…".to_string(),
+                    offset: at,
+                });
+            }
+        }
+        start = end;
+    }
+    None
 }
+
+/// The first `eyJ` in the run `start..end` that starts a token and leaves a header of at least
+/// ten bytes.
+fn first_header(text: &str, start: usize, end: usize) -> Option<usize> {
+    let run = text.get(start..end)?;
+    run.match_indices("eyJ")
+        .map(|(i, _)| start + i)
+        .take_while(|&at| end - at >= 10)
+        .find(|&at| starts_token(text, at))
+}
+
+/// Longest URL scheme looked at before `://`.
+const SCHEME_MAX: usize = 32;
 
 /// `scheme://user:password@host` with a literal password.
 fn find_url_password(text: &str) -> Option<Credential> {
     text.match_indices("://").find_map(|(at, _)| {
-        let before = text.get(..at)?;
+        let before = text.as_bytes().get(at.saturating_sub(SCHEME_MAX + 1)..at)?;
         let scheme_len = before
-            .bytes()
+            .iter()
             .rev()
-            .take_while(|&b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))
+            .take_while(|&&b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))
             .count();
-        let scheme = before.get(at - scheme_len..)?;
+        if scheme_len > SCHEME_MAX {
+            return None;
+        }
+        let scheme = text.get(at - scheme_len..at)?;
         if !scheme.starts_with(|c: char| c.is_ascii_alphabetic()) {
             return None;
         }
+        // The authority ends at the first `/`, which is also where the next `://` begins, so
+        // successive matches read disjoint parts of the text.
         let rest = text.get(at + 3..)?;
         let authority_end = rest
             .find(|c: char| c == '/' || c == '?' || c == '#' || c.is_whitespace())
@@ -889,6 +929,76 @@ mod tests {
         for text in texts {
             assert_eq!(find_credential(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_credential_after_many_partial_matches_is_still_found() {
+        // The repeated openers used to make every detector re-read the rest of the value;
+        // the credential at the end must still be found, at its own offset.
+        let body36 = "Zq3vK8pL2mN7xR4tY9wB6cD1fG5hJ0sA8eUi";
+        let jwt = token(&[
+            "eyJhbGciOiJIUzI1NiJ9",
+            ".",
+            "eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+            ".",
+            "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        ]);
+        let pem = token(&[
+            "-----BEGIN RSA PRIVATE KEY-----\n",
+            body36,
+            body36,
+            "\n-----END RSA PRIVATE KEY-----",
+        ]);
+        let cases: Vec<(String, String, &str)> = vec![
+            // `-` is base64url: the junk must end before the token, or it is its header.
+            ("eyJ-".repeat(5_000), format!(" {jwt}"), "a JSON Web Token"),
+            // Header and payload with no signature, over and over.
+            (
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0. ".repeat(1_000),
+                jwt.clone(),
+                "a JSON Web Token",
+            ),
+            (
+                "AKIA".repeat(5_000),
+                " AKIAIOSFODNN7EXAMPLE".to_string(),
+                "an AWS access key ID",
+            ),
+            (
+                "-----BEGIN RSA PRIVATE KEY-----\n".repeat(1_000),
+                pem,
+                "a PEM private key",
+            ),
+            (
+                "x://a:".repeat(3_000),
+                " postgres://shop:hunter2@db/shop".to_string(),
+                "a URL with an embedded password",
+            ),
+        ];
+        for (junk, credential, kind) in cases {
+            let text = format!("{junk}{credential}");
+            let found = find_credential(&text);
+            assert_eq!(found.as_ref().map(|c| c.kind), Some(kind), "{kind}");
+            let offset = found.map_or(0, |c| c.offset);
+            assert!(
+                offset >= junk.len(),
+                "{kind}: found at {offset}, inside the junk"
+            );
+        }
+    }
+
+    #[test]
+    fn a_jwt_header_may_start_after_a_dash_inside_a_longer_run() {
+        let text = token(&[
+            "id-eyJhbGciOiJIUzI1NiJ9",
+            ".",
+            "eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+            ".",
+            "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        ]);
+        assert_eq!(find_credential(&text).map(|c| c.offset), Some(3));
+        assert_eq!(find_credential(&text[1..]).map(|c| c.offset), Some(2));
+        // Inside a word it is not a token of its own.
+        assert_eq!(find_credential(&format!("x{}", &text[3..])), None);
     }
 
     #[test]
