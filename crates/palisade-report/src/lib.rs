@@ -7,6 +7,7 @@ mod json;
 mod junit;
 mod markdown;
 mod model;
+mod quote;
 mod sarif;
 mod text;
 
@@ -18,5 +19,6 @@ pub use markdown::render_markdown;
 pub use model::{
     CheckedObject, FileLocation, InputError, Notice, Report, ReportFinding, Skipped, Summary,
 };
+pub use quote::{QuotableLine, REDACTED, SourceQuote, quote_line};
 pub use sarif::{SARIF_SCHEMA_URI, render_sarif};
 pub use text::{TextOptions, render_text};

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use palisade_model::ObjectRef;
 use palisade_rules::{Finding, RuleDef, Severity};
 
+use crate::quote::SourceQuote;
+
 /// Where a finding is in a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileLocation {
@@ -14,8 +16,8 @@ pub struct FileLocation {
     pub column: u32,
     /// False when the field is absent and the location is its nearest existing parent.
     pub exact: bool,
-    /// The text of the line, for quoting.
-    pub source_line: Option<String>,
+    /// The part of the line to quote: a window around the column, secrets redacted.
+    pub quote: Option<SourceQuote>,
 }
 
 /// A finding and where it is.
@@ -49,7 +51,7 @@ pub struct Skipped {
 #[derive(Clone, Debug)]
 pub struct CheckedObject {
     pub object: ObjectRef,
-    /// Where the object starts (`source_line` is not filled).
+    /// Where the object starts (`quote` is not filled).
     pub location: Option<FileLocation>,
     pub rules: Vec<&'static RuleDef>,
 }

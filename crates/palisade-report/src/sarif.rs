@@ -163,8 +163,8 @@ fn physical_location(location: &FileLocation) -> Option<Value> {
     let mut region =
         json!({ "startLine": location.line.max(1), "startColumn": location.column.max(1) });
     // The offending line, so a viewer without the source can still show it.
-    if let (Some(line), Value::Object(map)) = (&location.source_line, &mut region) {
-        map.insert("snippet".into(), json!({ "text": line }));
+    if let (Some(quote), Value::Object(map)) = (&location.quote, &mut region) {
+        map.insert("snippet".into(), json!({ "text": quote.text }));
     }
     Some(json!({ "artifactLocation": { "uri": uri }, "region": region }))
 }

@@ -66,14 +66,24 @@ pub fn render_text(report: &Report, options: TextOptions) -> String {
             (Some(l), None) => format!("{}:{l}", error.path),
             _ => error.path.clone(),
         };
-        style.diagnostic(&mut out, &position, ("1;31", "error:"), &error.message);
+        style.diagnostic(
+            &mut out,
+            &clean(&position),
+            ("1;31", "error:"),
+            &clean(&error.message),
+        );
     }
     for notice in &report.notices {
         let position = match notice.line {
             Some(l) => format!("{}:{l}", notice.file),
             None => notice.file.clone(),
         };
-        style.diagnostic(&mut out, &position, ("1;33", "warning:"), &notice.message);
+        style.diagnostic(
+            &mut out,
+            &clean(&position),
+            ("1;33", "warning:"),
+            &clean(&notice.message),
+        );
     }
     if !report.errors.is_empty() || !report.notices.is_empty() {
         out.push('\n');
@@ -91,9 +101,9 @@ pub fn render_text(report: &Report, options: TextOptions) -> String {
             let _ = writeln!(
                 out,
                 "{}: skipped document {}{item}: {}",
-                style.dim(&format!("{}:{}", s.path, s.line)),
+                style.dim(&clean(&format!("{}:{}", s.path, s.line))),
                 s.document,
-                s.reason
+                clean(&s.reason)
             );
         }
     }
@@ -111,11 +121,11 @@ fn render_finding(out: &mut String, f: &ReportFinding, style: &Style) {
     let _ = writeln!(
         out,
         "{}: {} {} [{}] {}",
-        style.bold(&position),
+        style.bold(&clean(&position)),
         style.bold(finding.rule.code),
         finding.rule.name,
         style.severity(finding.severity),
-        finding.message
+        clean(&finding.message)
     );
     if let Some(location) = &f.location {
         quote(out, location, style);
@@ -125,39 +135,45 @@ fn render_finding(out: &mut String, f: &ReportFinding, style: &Style) {
         "   {} {} {}",
         style.dim("="),
         style.bold("object:"),
-        finding.object
+        clean(&finding.object.to_string())
     );
     let _ = writeln!(
         out,
         "   {} {} {}",
         style.dim("="),
         style.bold("help:"),
-        finding.help
+        clean(&finding.help)
     );
     out.push('\n');
 }
 
-/// The offending line, with a caret under the key or value the finding names.
+/// The offending line (a window of it), with a caret under the key or value the finding names.
 fn quote(out: &mut String, location: &FileLocation, style: &Style) {
-    let Some(line) = &location.source_line else {
+    let Some(quote) = &location.quote else {
         return;
     };
     let number = location.line.to_string();
     let gutter = " ".repeat(number.len());
-    let column = usize::try_from(location.column.saturating_sub(1)).unwrap_or(0);
-    let prefix: String = line
-        .chars()
-        .take(column)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+    let before: String = quote.text.chars().take(quote.caret).collect();
+    let lead = if quote.clipped_before { "…" } else { "" };
+    let tail = if quote.clipped_after { "…" } else { "" };
+    // The caret sits under the escaped text, so it is measured on the escaped text too.
+    let prefix: String = std::iter::repeat_n(' ', lead.chars().count())
+        .chain(
+            clean(&before)
+                .chars()
+                .map(|c| if c == '\t' { '\t' } else { ' ' }),
+        )
         .collect();
-    let width = token_width(line, column).max(1);
+    let rest: String = quote.text.chars().skip(quote.caret).collect();
+    let width = clean(&rest[..token_end(&rest)]).chars().count().max(1);
     let _ = writeln!(out, "{gutter} {}", style.dim("|"));
     let _ = writeln!(
         out,
-        "{} {} {}",
+        "{} {} {lead}{}{tail}",
         style.dim(&number),
         style.dim("|"),
-        line.trim_end()
+        clean(quote.text.trim_end())
     );
     let marker = if location.exact {
         "^".repeat(width)
@@ -172,12 +188,34 @@ fn quote(out: &mut String, location: &FileLocation, style: &Style) {
     );
 }
 
-/// The width of the key or scalar starting at `column` (in characters): up to the `:` of a key,
-/// or to the end of a flow item or of the line.
-fn token_width(line: &str, column: usize) -> usize {
-    let rest: String = line.chars().skip(column).collect();
-    let stop = rest.find([':', '#', ',', '}', ']']).unwrap_or(rest.len());
-    rest[..stop].trim_end().chars().count()
+/// The end (in bytes) of the key or scalar that starts `text`: up to the `:` of a key, or to the
+/// end of a flow item or of the text.
+fn token_end(text: &str) -> usize {
+    let stop = text.find([':', '#', ',', '}', ']']).unwrap_or(text.len());
+    text[..stop].trim_end().len()
+}
+
+/// Text from a manifest, made safe for a terminal: control characters (escape sequences that
+/// could move the cursor, rewrite earlier lines or set the window title) and the Unicode
+/// direction overrides that reorder what is shown are printed as `\u{..}` escapes instead.
+pub(crate) fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 fn summary_line(report: &Report, style: &Style) -> String {

@@ -108,7 +108,7 @@ fn large_report() -> Report {
             line: 10 + i % 50,
             column: 7,
             exact: true,
-            source_line: None,
+            quote: None,
         });
         report.findings.push(f);
     }

@@ -9,15 +9,16 @@
 //! profile of objects in any file.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use palisade_model::loader::{self, InputArg, LoadError, LoadedFile, Source};
 use palisade_model::{Object, PodSpecView};
 use palisade_report::{
-    CheckedObject, FileLocation, InputError, Notice, Report, ReportFinding, Skipped,
+    CheckedObject, FileLocation, InputError, Notice, QuotableLine, Report, ReportFinding, Skipped,
 };
 use palisade_rules::exceptions::{self, Exceptions};
-use palisade_rules::{Engine, ObjectResult, PssLevel, PssProfile, RuleDef};
+use palisade_rules::{Category, Engine, ObjectResult, PssLevel, PssProfile, RuleDef};
 use rayon::prelude::*;
 
 /// One evaluated object, detached from its parsed value.
@@ -31,8 +32,15 @@ struct Evaluated {
 struct Retained {
     object: Object,
     first_line: u32,
-    lines: Vec<String>,
+    /// Shared between the objects of a file: a minified file is one line for all of them.
+    lines: Vec<Arc<str>>,
+    /// Where secrets start on those lines, to redact them in quotes.
+    secrets: SecretColumns,
 }
+
+/// Columns where a secret's value starts, by line: every quote of such a line redacts them,
+/// whichever finding it is for.
+type SecretColumns = HashMap<u32, Vec<u32>>;
 
 /// What a worker hands back for one input.
 #[derive(Default)]
@@ -44,6 +52,7 @@ struct FileOutcome {
     errors: Vec<InputError>,
     checked: Vec<CheckedObject>,
     retained: Vec<Retained>,
+    secrets: SecretColumns,
 }
 
 /// What a scan needs besides the inputs.
@@ -175,12 +184,37 @@ fn scan_loaded(mut file: LoadedFile, context: &ScanContext<'_>) -> FileOutcome {
     };
     let objects = std::mem::take(&mut file.objects);
     let lines = LineIndex::new(&file.text);
+    let mut wanted = Vec::new();
     for object in objects {
-        let wanted = engine.wanted_by_set_rules(&object);
-        scan_object(&object, &file.path, &lines, context, &mut outcome);
-        if wanted {
-            outcome.retained.push(retain(object, &lines));
+        scan_object(&object, &file.path, context, &mut outcome);
+        if engine.wanted_by_set_rules(&object) {
+            wanted.push(object);
         }
+    }
+    // Quotes are made once the whole file is evaluated, so that a secret found in one object is
+    // redacted in the quotes of every other finding on the same line.
+    let mut prepared: HashMap<u32, QuotableLine<'_>> = HashMap::new();
+    for evaluated in &mut outcome.evaluated {
+        for location in evaluated.locations.values_mut() {
+            let line = match prepared.entry(location.line) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => {
+                    let Some(text) = lines.line(location.line) else {
+                        continue;
+                    };
+                    let secrets = outcome.secrets.get(&location.line);
+                    entry.insert(QuotableLine::new(text, secrets.map_or(&[], Vec::as_slice)))
+                }
+            };
+            location.quote = Some(line.quote(location.column));
+        }
+    }
+    drop(prepared);
+    let mut shared_lines = HashMap::new();
+    for object in wanted {
+        outcome
+            .retained
+            .push(retain(object, &lines, &mut shared_lines, &outcome.secrets));
     }
     outcome
 }
@@ -189,7 +223,6 @@ fn scan_loaded(mut file: LoadedFile, context: &ScanContext<'_>) -> FileOutcome {
 fn scan_object(
     object: &Object,
     path: &Arc<str>,
-    lines: &LineIndex<'_>,
     context: &ScanContext<'_>,
     outcome: &mut FileOutcome,
 ) {
@@ -203,10 +236,7 @@ fn scan_object(
     let has_pod_spec = PodSpecView::of(object).is_some();
     outcome.checked.push(CheckedObject {
         object: object.object_ref(),
-        location: Some(FileLocation {
-            source_line: None,
-            ..locate(object, "", path, lines)
-        }),
+        location: Some(locate(object, "", path)),
         rules: engine
             .rules()
             .iter()
@@ -220,9 +250,15 @@ fn scan_object(
         finding.waiver = context
             .exceptions
             .waiver_for(finding, object, &context.today);
-        locations
+        let location = locations
             .entry(finding.pointer.clone())
-            .or_insert_with(|| locate(object, &finding.pointer, path, lines));
+            .or_insert_with(|| locate(object, &finding.pointer, path));
+        if finding.rule.category == Category::Secrets {
+            let columns = outcome.secrets.entry(location.line).or_default();
+            if !columns.contains(&location.column) {
+                columns.push(location.column);
+            }
+        }
     }
     if !result.findings.is_empty() || result.has_pss_findings() {
         let namespace = object.namespace().map(str::to_string);
@@ -234,27 +270,41 @@ fn scan_object(
     }
 }
 
-fn retain(object: Object, lines: &LineIndex<'_>) -> Retained {
+fn retain(
+    object: Object,
+    lines: &LineIndex<'_>,
+    shared: &mut HashMap<u32, Arc<str>>,
+    secrets: &SecretColumns,
+) -> Retained {
     let (first_line, last_line) = object.line_span().unwrap_or((0, 0));
     let object = object.compact_copy();
     let lines = (first_line..=last_line)
-        .filter_map(|n| lines.line(n).map(str::to_string))
+        .map_while(|n| {
+            let text = lines.line(n)?;
+            Some(shared.entry(n).or_insert_with(|| Arc::from(text)).clone())
+        })
+        .collect();
+    let secrets = (first_line..=last_line)
+        .filter_map(|n| Some((n, secrets.get(&n)?.clone())))
         .collect();
     Retained {
         object,
         first_line,
         lines,
+        secrets,
     }
 }
 
 /// Runs the set rules over the objects every file kept, and locates their findings.
 fn scan_set(retained: Vec<Retained>, context: &ScanContext<'_>, report: &mut Report) {
-    let (objects, quotes): (Vec<Object>, Vec<(u32, Vec<String>)>) = retained
+    let (objects, quotes): (Vec<Object>, Vec<_>) = retained
         .into_iter()
-        .map(|r| (r.object, (r.first_line, r.lines)))
+        .map(|r| (r.object, (r.first_line, r.lines, r.secrets)))
         .unzip();
+    let mut prepared: HashMap<(usize, u32), QuotableLine<'_>> = HashMap::new();
     for (index, mut finding) in context.engine.evaluate_set(&objects) {
-        let (Some(object), Some((first_line, lines))) = (objects.get(index), quotes.get(index))
+        let (Some(object), Some((first_line, lines, secrets))) =
+            (objects.get(index), quotes.get(index))
         else {
             continue;
         };
@@ -266,16 +316,27 @@ fn scan_set(retained: Vec<Retained>, context: &ScanContext<'_>, report: &mut Rep
         }
         let position = object.resolve(&finding.pointer);
         let line = position.location.line;
-        let source_line = line
+        let column = position.location.column;
+        let quote = line
             .checked_sub(*first_line)
             .and_then(|i| lines.get(usize::try_from(i).ok()?))
-            .cloned();
+            .map(|text| {
+                // Objects of one file share their lines; prepare each line once.
+                let key = (Arc::as_ptr(text).cast::<u8>() as usize, line);
+                prepared
+                    .entry(key)
+                    .or_insert_with(|| {
+                        let secrets = secrets.get(&line).map_or(&[][..], Vec::as_slice);
+                        QuotableLine::new(text, secrets)
+                    })
+                    .quote(column)
+            });
         let location = FileLocation {
             path: object.origin.path.clone(),
             line,
-            column: position.location.column,
+            column,
             exact: position.exact,
-            source_line,
+            quote,
         };
         report.findings.push(ReportFinding {
             finding,
@@ -284,14 +345,15 @@ fn scan_set(retained: Vec<Retained>, context: &ScanContext<'_>, report: &mut Rep
     }
 }
 
-fn locate(object: &Object, pointer: &str, path: &Arc<str>, lines: &LineIndex<'_>) -> FileLocation {
+/// Where a pointer is; the quote is added once the whole file is evaluated.
+fn locate(object: &Object, pointer: &str, path: &Arc<str>) -> FileLocation {
     let position = object.resolve(pointer);
     FileLocation {
         path: path.clone(),
         line: position.location.line,
         column: position.location.column,
         exact: position.exact,
-        source_line: lines.line(position.location.line).map(str::to_string),
+        quote: None,
     }
 }
 

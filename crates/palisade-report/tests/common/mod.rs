@@ -108,7 +108,7 @@ fn at(path: &str, line: u32, column: u32) -> FileLocation {
         line,
         column,
         exact: true,
-        source_line: None,
+        quote: None,
     }
 }
 
@@ -286,7 +286,7 @@ pub fn scan(files: &[(&str, &str)]) -> Report {
                     line: start.location.line,
                     column: start.location.column,
                     exact: true,
-                    source_line: None,
+                    quote: None,
                 }),
                 rules: engine
                     .rules()
@@ -302,7 +302,7 @@ pub fn scan(files: &[(&str, &str)]) -> Report {
                     line: position.location.line,
                     column: position.location.column,
                     exact: position.exact,
-                    source_line: None,
+                    quote: None,
                 };
                 report.findings.push(ReportFinding {
                     finding,
