@@ -43,19 +43,13 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            if is_broken_pipe(&error) {
+            // Only commands without a verdict get here with a closed pipe: `scan` answers
+            // with its findings' exit code itself.
+            if commands::is_broken_pipe(&error) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("palisade: error: {error:#}");
             ExitCode::from(commands::EXIT_ERROR)
         }
     }
-}
-
-/// A reader that closed the pipe (`palisade scan . | head`) is not an error worth reporting.
-fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error
-        .chain()
-        .filter_map(|e| e.downcast_ref::<std::io::Error>())
-        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }

@@ -381,7 +381,8 @@ fn rules_and_explain_describe_the_catalog() {
 }
 
 #[test]
-fn a_closed_pipe_is_not_an_error() {
+fn a_closed_pipe_keeps_the_findings_exit_code() {
+    // `palisade scan dir | head` under `pipefail` must not turn findings into success.
     let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
         .current_dir(fixtures())
         .args(["scan", "shop"])
@@ -396,6 +397,79 @@ fn a_closed_pipe_is_not_an_error() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_report_is_never_written_through_a_symbolic_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("precious.txt");
+    std::fs::write(&target, "keep me").unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join("out.sarif")).unwrap();
+    std::fs::create_dir(dir.path().join("real")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("reports")).unwrap();
+    let shop = fixtures().join("shop");
+    let shop = shop.to_str().unwrap();
+    for report in ["sarif=out.sarif", "json=reports/palisade.json"] {
+        let output = palisade_in(dir.path(), &["scan", "--format", report, shop], None);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{report}: {stderr}");
+        assert!(stderr.contains("is a symbolic link"), "{report}: {stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+    assert!(!dir.path().join("real/palisade.json").exists());
+}
+
+#[test]
+fn report_directories_are_created_only_inside_the_working_directory_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let shop = fixtures().join("shop");
+    let shop = shop.to_str().unwrap();
+
+    let inside = palisade_in(
+        &work,
+        &["scan", "--format", "sarif=out/a/r.sarif", shop],
+        None,
+    );
+    assert_eq!(
+        inside.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&inside.stderr)
+    );
+    assert!(work.join("out/a/r.sarif").is_file());
+
+    let outside = palisade_in(
+        &work,
+        &["scan", "--format", "sarif=../elsewhere/r.sarif", shop],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&outside.stderr);
+    assert_eq!(outside.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--create-dirs"), "{stderr}");
+    assert!(!dir.path().join("elsewhere").exists());
+
+    let asked = palisade_in(
+        &work,
+        &[
+            "scan",
+            "--create-dirs",
+            "--format",
+            "sarif=../elsewhere/r.sarif",
+            shop,
+        ],
+        None,
+    );
+    assert_eq!(
+        asked.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&asked.stderr)
+    );
+    assert!(dir.path().join("elsewhere/r.sarif").is_file());
 }
 
 /// The whole text report of a scan, quoted source lines and carets included.

@@ -39,7 +39,8 @@ fn one_scan_writes_every_format() {
         .map(|f| format!("{f}={}", dir.join(format!("report.{f}")).display()))
         .collect();
     let spec = format!("text,{}", files.join(","));
-    let output = palisade(&["scan", "shop", "--format", &spec]);
+    // The report directory is outside the working directory: it must be asked for.
+    let output = palisade(&["scan", "shop", "--create-dirs", "--format", &spec]);
     assert_eq!(
         output.status.code(),
         Some(1),
@@ -84,6 +85,7 @@ fn output_takes_a_single_format() {
     let output = palisade(&[
         "scan",
         "shop",
+        "--create-dirs",
         "--format",
         "sarif",
         "--output",

@@ -4,6 +4,7 @@ pub(crate) mod explain;
 pub(crate) mod init;
 pub(crate) mod install;
 pub(crate) mod output;
+mod report_file;
 pub(crate) mod rules;
 pub(crate) mod scan;
 pub(crate) mod serve;
@@ -21,4 +22,12 @@ pub(crate) fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()
+}
+
+/// Whether an error comes from a reader that closed the pipe (`palisade scan . | head`).
+pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }

@@ -12,6 +12,8 @@ use palisade_report::{
     render_sarif, render_text,
 };
 
+use super::report_file::write_report_file;
+
 /// A report format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -130,38 +132,36 @@ impl OutputSpec {
     }
 }
 
+/// How reports are written.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct WriteOptions {
+    /// Colour text on standard output.
+    pub(crate) color: bool,
+    pub(crate) verbose: bool,
+    /// Create missing directories for report files outside the working directory too.
+    pub(crate) create_dirs: bool,
+}
+
 /// Renders and writes every requested report: files first, then standard output, so a reader
 /// that closes the pipe early cannot cost the files. Colour applies to text on standard output
 /// only.
 pub(crate) fn write_outputs(
     spec: &OutputSpec,
     report: &Report,
-    color: bool,
-    verbose: bool,
+    options: WriteOptions,
 ) -> anyhow::Result<()> {
     let mut stdout = None;
     for (format, target) in &spec.outputs {
         match target {
             Target::Stdout => stdout = Some(*format),
             Target::File(path) => {
-                let text = render(*format, report, false, verbose);
-                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).with_context(|| {
-                        format!(
-                            "creating {} for the {} report",
-                            parent.display(),
-                            format.name()
-                        )
-                    })?;
-                }
-                std::fs::write(path, text).with_context(|| {
-                    format!("writing the {} report to {}", format.name(), path.display())
-                })?;
+                let text = render(*format, report, false, options.verbose);
+                write_report_file(path, &text, format.name(), options.create_dirs)?;
             }
         }
     }
     if let Some(format) = stdout {
-        super::write_stdout(&render(format, report, color, verbose))
+        super::write_stdout(&render(format, report, options.color, options.verbose))
             .context("writing the report")?;
     }
     Ok(())

@@ -11,8 +11,8 @@ use palisade_model::loader::InputArg;
 use palisade_rules::config::{self, Config};
 use palisade_rules::{Engine, PssLevel, PssVersion, Severity, exceptions};
 
-use super::output::{OutputSpec, write_outputs};
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use super::output::{OutputSpec, WriteOptions, write_outputs};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, is_broken_pipe};
 
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
@@ -60,6 +60,11 @@ pub(crate) struct ScanArgs {
     /// List skipped documents one by one.
     #[arg(long, short)]
     verbose: bool,
+
+    /// Create missing directories for report files outside the working directory too (inside
+    /// it they are always created).
+    #[arg(long)]
+    create_dirs: bool,
 
     /// Colour the text output: auto (when stdout is a terminal and NO_COLOR is unset), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -118,8 +123,6 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     };
     let report = pipeline::scan_with(&inputs, &context);
 
-    write_outputs(&outputs, &report, use_color(args.color), args.verbose)?;
-
     let failing = report
         .findings
         .iter()
@@ -131,6 +134,16 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         EXIT_CLEAN
     };
+    let options = WriteOptions {
+        color: use_color(args.color),
+        verbose: args.verbose,
+        create_dirs: args.create_dirs,
+    };
+    match write_outputs(&outputs, &report, options) {
+        // `palisade scan . | head` under `pipefail`: the reader stopped, the verdict stands.
+        Err(error) if is_broken_pipe(&error) => {}
+        result => result?,
+    }
     Ok(ExitCode::from(code))
 }
 
