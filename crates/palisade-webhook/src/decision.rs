@@ -172,30 +172,77 @@ fn respond(request: &Request, findings: &[Judged]) -> AdmissionResponse {
         response.result.code = 403;
         response.result.reason = "Forbidden".to_string();
     }
-    let warnings: Vec<String> = in_mode(WebhookMode::Warn)
-        .map(|j| warning(&j.finding))
-        .collect();
-    if !warnings.is_empty() {
+    let warned: Vec<&Judged> = in_mode(WebhookMode::Warn).collect();
+    if !warned.is_empty() {
+        let mut warnings: Vec<String> = warned
+            .iter()
+            .take(MAX_WARNINGS)
+            .map(|j| clip_line(warning(&j.finding)))
+            .collect();
+        if warned.len() > MAX_WARNINGS {
+            warnings.push(format!(
+                "and {} more Palisade warnings (palisade scan lists them all)",
+                warned.len() - MAX_WARNINGS
+            ));
+        }
         response.warnings = Some(warnings);
     }
     response.audit_annotations = audit_annotations(findings);
     response
 }
 
-/// The denial: a first line naming the object, then one line per finding.
+/// Findings listed in a denial; the rest are counted.
+pub const MAX_DENIAL_FINDINGS: usize = 20;
+/// Longest denial message: the API server copies it into its response, events and logs.
+pub const MAX_DENIAL_BYTES: usize = 4096;
+/// Warnings in one response; the rest are counted in one more.
+pub const MAX_WARNINGS: usize = 20;
+/// Longest single line (a finding in a denial, a warning, an audit annotation value).
+const MAX_LINE_BYTES: usize = 512;
+
+/// The denial: a first line naming the object, then one line per finding, at most
+/// [`MAX_DENIAL_FINDINGS`] of them and [`MAX_DENIAL_BYTES`] in all, then how many more there are.
 pub fn denial_message(subject: &str, findings: &[&Finding]) -> String {
     let count = findings.len();
-    let mut message = format!(
+    let mut message = clip_line(format!(
         "{subject} has {count} Palisade finding{}:",
         if count == 1 { "" } else { "s" }
-    );
-    for finding in findings {
-        message.push_str("\n- ");
-        write_finding_line(&mut message, finding);
-        message.push_str("; fix: ");
-        message.push_str(&finding.help);
+    ));
+    // Room for the closing "and N more" line.
+    let budget = MAX_DENIAL_BYTES - 96;
+    let mut listed = 0;
+    for finding in findings.iter().take(MAX_DENIAL_FINDINGS) {
+        let mut line = String::from("\n- ");
+        write_finding_line(&mut line, finding);
+        line.push_str("; fix: ");
+        line.push_str(&finding.help);
+        let line = clip_line(line);
+        if message.len() + line.len() > budget {
+            break;
+        }
+        message.push_str(&line);
+        listed += 1;
+    }
+    if listed < count {
+        message.push_str(&format!(
+            "\n- and {} more (palisade scan lists them all)",
+            count - listed
+        ));
     }
     message
+}
+
+/// A line cut to [`MAX_LINE_BYTES`] at a character boundary.
+fn clip_line(mut line: String) -> String {
+    if line.len() > MAX_LINE_BYTES {
+        let mut end = MAX_LINE_BYTES - 3;
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        line.truncate(end);
+        line.push('…');
+    }
+    line
 }
 
 /// `[CODE name] message (at field.path)`: the rule, the container or part (named in the
@@ -226,15 +273,24 @@ fn warning(finding: &Finding) -> String {
 
 /// Audit findings by rule name, and waived findings under `waived`. The API server prefixes
 /// each key with the webhook's name, so keys are plain names.
+/// Each value is at most [`MAX_ANNOTATION_BYTES`], then says how many more there were.
 fn audit_annotations(findings: &[Judged]) -> HashMap<String, String> {
     let mut out: HashMap<String, String> = HashMap::new();
+    let mut omitted: HashMap<String, usize> = HashMap::new();
     let mut add = |key: &str, text: String| {
-        out.entry(key.to_string())
-            .and_modify(|value| {
+        let text = clip_line(text);
+        match out.get_mut(key) {
+            Some(value) if value.len() + text.len() + 2 > MAX_ANNOTATION_BYTES => {
+                *omitted.entry(key.to_string()).or_default() += 1;
+            }
+            Some(value) => {
                 value.push_str("; ");
                 value.push_str(&text);
-            })
-            .or_insert(text);
+            }
+            None => {
+                out.insert(key.to_string(), text);
+            }
+        }
     };
     for judged in findings {
         let finding = &judged.finding;
@@ -256,8 +312,16 @@ fn audit_annotations(findings: &[Judged]) -> HashMap<String, String> {
             _ => {}
         }
     }
+    for (key, count) in omitted {
+        if let Some(value) = out.get_mut(&key) {
+            value.push_str(&format!("; and {count} more"));
+        }
+    }
     out
 }
+
+/// Longest audit annotation value (before the closing count).
+const MAX_ANNOTATION_BYTES: usize = 2048;
 
 /// A JSON pointer as a readable field path: `/spec/containers/0/securityContext` becomes
 /// `spec.containers[0].securityContext`; keys that are not plain words are quoted.

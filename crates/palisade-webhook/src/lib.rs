@@ -14,6 +14,7 @@
 //!   readiness, graceful shutdown).
 
 pub mod decision;
+pub mod head_timeout;
 pub mod logging;
 pub mod metrics;
 pub mod policy;

@@ -1,7 +1,8 @@
 //! Prometheus metrics, served in the text format on the plain-HTTP metrics port.
 //!
-//! Label values come only from requests that decoded (the kind is the API server's) and from
-//! the rule registry, so their number stays bounded whatever a client sends.
+//! Label values come only from closed sets: the kinds Palisade checks (anything else is
+//! `other`), the rule registry, and fixed words. A request's body is unauthenticated input, so
+//! nothing in it may create a new series.
 
 use std::time::Duration;
 
@@ -18,9 +19,9 @@ use crate::review::Request;
 /// The labels of `palisade_webhook_requests_total`.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    /// allowed, denied, exempt, skipped, invalid (HTTP 4xx) or error (HTTP 500).
+    /// allowed, denied, exempt, skipped, invalid (HTTP 4xx), busy (HTTP 429) or error (HTTP 500).
     decision: &'static str,
-    kind: String,
+    kind: &'static str,
     operation: &'static str,
     dry_run: &'static str,
 }
@@ -31,7 +32,7 @@ struct FindingLabels {
     rule: &'static str,
     /// enforce, warn, audit or waived.
     mode: &'static str,
-    kind: String,
+    kind: &'static str,
 }
 
 /// The labels of `palisade_webhook_certificate_reloads_total`.
@@ -111,7 +112,7 @@ impl Metrics {
         self.requests
             .get_or_create(&RequestLabels {
                 decision: decision.outcome.as_str(),
-                kind: request.kind.clone(),
+                kind: metric_kind(&request.kind),
                 operation: request.operation,
                 dry_run: if request.dry_run { "true" } else { "false" },
             })
@@ -125,7 +126,7 @@ impl Metrics {
                 .get_or_create(&FindingLabels {
                     rule: judged.finding.rule.code,
                     mode: judged.mode.map_or("waived", |m| m.as_str()),
-                    kind: request.kind.clone(),
+                    kind: metric_kind(&request.kind),
                 })
                 .inc();
         }
@@ -136,7 +137,7 @@ impl Metrics {
         self.requests
             .get_or_create(&RequestLabels {
                 decision,
-                kind: String::new(),
+                kind: "",
                 operation: "",
                 dry_run: "false",
             })
@@ -169,6 +170,46 @@ impl Metrics {
         let _ = prometheus_client::encoding::prometheus_text::encode(&mut out, &self.registry);
         out
     }
+}
+
+/// Kinds that get a label value of their own: those Palisade's rules read.
+const KNOWN_KINDS: [&str; 27] = [
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "PodTemplate",
+    "Namespace",
+    "Service",
+    "Ingress",
+    "NetworkPolicy",
+    "ConfigMap",
+    "Secret",
+    "ServiceAccount",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "HorizontalPodAutoscaler",
+    "PodDisruptionBudget",
+    "ResourceQuota",
+    "LimitRange",
+    "ValidatingWebhookConfiguration",
+];
+
+/// The `kind` label for a request's kind: itself when known, else `other`.
+pub fn metric_kind(kind: &str) -> &'static str {
+    KNOWN_KINDS
+        .iter()
+        .find(|k| **k == kind)
+        .copied()
+        .unwrap_or("other")
 }
 
 /// What metrics and logs keep of a request once it has been handed to the decision.

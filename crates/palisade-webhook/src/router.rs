@@ -1,27 +1,32 @@
 //! The HTTP surface: `/validate`, the probes and `/metrics`, with the limits every request
 //! goes through.
 //!
-//! Evaluation takes microseconds, so it runs inline on the async worker: handing it to a
-//! blocking pool would cost more than it saves.
+//! Evaluation usually takes microseconds, so small reviews are evaluated inline on the async
+//! worker (handing them to a blocking pool would cost more than it saves); large ones go to the
+//! blocking pool. How many are read and evaluated at once is bounded ([`limits`]).
+
+mod body;
+pub mod limits;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode, Version, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::decision::{self, Decision};
+use crate::logging::{self, clip};
 use crate::metrics::{Metrics, RequestSummary};
 use crate::policy::Policy;
 use crate::review;
+use limits::Limits;
 
 /// Largest AdmissionReview body accepted. The API server caps objects at about 1.5 MiB and a
 /// review carries the object twice on UPDATE.
@@ -38,6 +43,7 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     ready: Arc<AtomicBool>,
     request_timeout: Duration,
+    limits: Limits,
 }
 
 impl App {
@@ -49,7 +55,14 @@ impl App {
             metrics,
             ready: Arc::new(AtomicBool::new(false)),
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            limits: Limits::new(),
         }
+    }
+
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     #[must_use]
@@ -82,13 +95,14 @@ pub fn router(app: App) -> Router {
     guard(routes, metrics, timeout)
 }
 
-/// Wraps routes in the request timeout (408: covers a client that sends its body too slowly)
-/// and the panic guard (500: a bug in one evaluation must not take the server down).
+/// Wraps routes in a backstop timeout (408 for any route; `/validate` answers its own 408,
+/// with a message, a second earlier) and the panic guard (500: a bug in one evaluation must not
+/// take the server down).
 pub fn guard(routes: Router, metrics: Arc<Metrics>, timeout: Duration) -> Router {
     routes
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            timeout,
+            timeout + Duration::from_secs(1),
         ))
         .layer(CatchPanicLayer::custom(move |_| {
             metrics.failed("error", None);
@@ -111,32 +125,87 @@ pub fn metrics_router(app: App) -> Router {
         .with_state(app)
 }
 
-async fn validate(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Response {
+/// `POST /validate`: the whole exchange, body included, within the request timeout; a slow
+/// client gets a 408 that says why.
+async fn validate(State(app): State<App>, request: Request) -> Response {
     let started = Instant::now();
+    let timeout = app.request_timeout;
+    match tokio::time::timeout(timeout, review_request(app.clone(), request, started)).await {
+        Ok(response) => response,
+        Err(_) => {
+            app.metrics.failed("invalid", None);
+            let message = format!(
+                "the review was not received and answered within {} ms",
+                timeout.as_millis()
+            );
+            rejected(StatusCode::REQUEST_TIMEOUT, &message)
+        }
+    }
+}
+
+async fn review_request(app: App, request: Request, started: Instant) -> Response {
+    let Some(_receiving) = app.limits.body_slot().await else {
+        return busy(&app);
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    // HTTP/1 can refuse a declared over-long body at once (the connection is closed after the
+    // answer); HTTP/2 reads it, so that the stream ends cleanly with the 413.
+    let too_large = declared.is_some_and(|n| n > MAX_BODY as u64);
+    let body = if too_large && request.version() < Version::HTTP_2 {
+        Err(body::BodyError::TooLarge)
+    } else {
+        body::read(request.into_body(), MAX_BODY).await
+    };
     let body = match body {
         Ok(body) => body,
-        Err(rejection) => {
-            let status = rejection.status();
+        Err(body::BodyError::TooLarge) => {
             app.metrics.failed("invalid", None);
-            let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                format!(
-                    "request body is larger than {} MiB",
-                    MAX_BODY / (1024 * 1024)
-                )
-            } else {
-                rejection.body_text()
-            };
-            tracing::warn!(status = status.as_u16(), error = %message, "rejected request");
-            return error(status, reason(status), &message);
+            let message = format!(
+                "request body is larger than {} MiB",
+                MAX_BODY / (1024 * 1024)
+            );
+            return rejected(StatusCode::PAYLOAD_TOO_LARGE, &message);
+        }
+        Err(body::BodyError::Broken(message)) => {
+            app.metrics.failed("invalid", None);
+            return rejected(
+                StatusCode::BAD_REQUEST,
+                &format!("reading the body: {message}"),
+            );
         }
     };
-    let request = match review::parse(&body) {
+    let Some(_evaluating) = app.limits.evaluation_slot().await else {
+        return busy(&app);
+    };
+    if body.len() <= limits::INLINE_EVALUATION_LIMIT {
+        return evaluate(&app, &body, started);
+    }
+    let worker = app.clone();
+    match tokio::task::spawn_blocking(move || evaluate(&worker, &body, started)).await {
+        Ok(response) => response,
+        // The evaluation panicked: answer as the panic guard does.
+        Err(_) => {
+            app.metrics.failed("error", None);
+            tracing::error!("panic while evaluating a request; answered 500");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalError",
+                "internal error while evaluating the request",
+            )
+        }
+    }
+}
+
+/// Parses and decides one review.
+fn evaluate(app: &App, body: &[u8], started: Instant) -> Response {
+    let request = match review::parse(body) {
         Ok(request) => request,
         Err(bad) => {
             app.metrics.failed("invalid", Some(started.elapsed()));
-            let message = bad.to_string();
-            tracing::warn!(status = 400, error = %message, "rejected request");
-            return error(StatusCode::BAD_REQUEST, "BadRequest", &message);
+            return rejected(StatusCode::BAD_REQUEST, &bad.to_string());
         }
     };
     let summary = RequestSummary::of(&request);
@@ -147,22 +216,59 @@ async fn validate(State(app): State<App>, body: Result<Bytes, BytesRejection>) -
     json(StatusCode::OK, review::encode(decision.response))
 }
 
-/// One structured line per decision.
+/// A request turned away before a decision: logged (rate-limited, so that a flood of bad
+/// requests cannot flood the log) and answered with the status and a message.
+fn rejected(status: StatusCode, message: &str) -> Response {
+    logging::rejected(status.as_u16(), message);
+    error(status, reason(status), message)
+}
+
+/// Every slot is taken: 429 with `Retry-After`, which the API server treats as a failed call.
+fn busy(app: &App) -> Response {
+    app.metrics.failed("busy", None);
+    logging::rejected(429, "too many reviews at once");
+    let mut response = error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TooManyRequests",
+        "too many admission reviews are being evaluated at once; retry shortly",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
+/// One structured line per decision, of bounded size: strings from the request are clipped,
+/// and findings are summarised per rule and mode.
 fn log(request: &RequestSummary, decision: &Decision, elapsed: Duration) {
-    let mut rules = String::new();
+    let mut counts: Vec<(&str, &str, usize)> = Vec::new();
     for judged in &decision.findings {
+        let key = (
+            judged.finding.rule.code,
+            judged.mode.map_or("waived", |m| m.as_str()),
+        );
+        match counts.iter_mut().find(|(c, m, _)| (*c, *m) == key) {
+            Some(entry) => entry.2 += 1,
+            None => counts.push((key.0, key.1, 1)),
+        }
+    }
+    let mut rules = String::new();
+    for (code, mode, count) in counts {
         if !rules.is_empty() {
             rules.push(',');
         }
-        rules.push_str(judged.finding.rule.code);
+        rules.push_str(code);
         rules.push(':');
-        rules.push_str(judged.mode.map_or("waived", |m| m.as_str()));
+        rules.push_str(mode);
+        if count > 1 {
+            rules.push_str(&format!("x{count}"));
+        }
     }
     tracing::info!(
-        uid = %request.uid,
-        kind = %request.kind,
-        namespace = request.namespace.as_deref().unwrap_or(""),
-        name = %request.name,
+        uid = %clip(&request.uid),
+        kind = %clip(&request.kind),
+        namespace = %clip(request.namespace.as_deref().unwrap_or("")),
+        name = %clip(&request.name),
         operation = request.operation,
         dry_run = request.dry_run,
         decision = decision.outcome.as_str(),
@@ -199,6 +305,7 @@ fn reason(status: StatusCode) -> &'static str {
         StatusCode::PAYLOAD_TOO_LARGE => "RequestEntityTooLarge",
         StatusCode::REQUEST_TIMEOUT => "Timeout",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "UnsupportedMediaType",
+        StatusCode::TOO_MANY_REQUESTS => "TooManyRequests",
         _ => "BadRequest",
     }
 }

@@ -11,6 +11,7 @@ use axum_server::tls_rustls::RustlsConfig;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::head_timeout::HeadTimeoutAcceptor;
 use crate::metrics::Metrics;
 use crate::policy::Policy;
 use crate::router::{self, App};
@@ -29,7 +30,8 @@ pub struct ServeOptions {
     /// Longest time from a request's first byte to its answer; a client that sends its body
     /// slower gets 408.
     pub request_timeout: Duration,
-    /// Longest time a new connection may take to send its first request's headers.
+    /// Longest time a request's headers may take from their first byte (and a new connection
+    /// to send its first request's headers).
     pub header_timeout: Duration,
     /// Longest time a keep-alive connection may sit idle between requests (or take to send a
     /// later request's headers). Longer than the API server's own idle timeout (90 s), so that
@@ -131,14 +133,18 @@ pub async fn start(options: ServeOptions, policy: Policy) -> Result<Running, Ser
         // Without TCP_NODELAY, a response written in more than one segment (HTTP/2 frames)
         // waits for the client's delayed ACK: 40 ms added to some requests.
         .map(|acceptor| {
-            acceptor
-                .handshake_timeout(options.handshake_timeout)
-                .acceptor(NoDelayAcceptor::new())
+            HeadTimeoutAcceptor::new(
+                acceptor
+                    .handshake_timeout(options.handshake_timeout)
+                    .acceptor(NoDelayAcceptor::new()),
+                options.header_timeout,
+            )
         })
         .first_request_timeout(options.header_timeout)
         .handle(handle.clone());
     // hyper starts this timer as soon as it waits for a request's head, so on a keep-alive
-    // connection it is the idle timeout too.
+    // connection it is the idle timeout; the head itself gets `header_timeout` from its first
+    // byte (HeadTimeoutAcceptor).
     server
         .http_builder()
         .http1()

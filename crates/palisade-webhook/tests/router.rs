@@ -19,6 +19,7 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt as _;
 use palisade_rules::config::Config;
 use palisade_webhook::metrics::Metrics;
+use palisade_webhook::router::limits::Limits;
 use palisade_webhook::router::{App, guard, metrics_router};
 use palisade_webhook::{Policy, router};
 use serde_json::{Value, json};
@@ -273,9 +274,88 @@ async fn bodies_over_3_mib_get_413() {
 async fn a_stalled_body_times_out_with_408() {
     let app = app("").with_request_timeout(Duration::from_millis(200));
     let started = std::time::Instant::now();
-    let (status, _) = call(&app, post(Body::new(Stalled { sent: false }))).await;
+    let (status, body) = call(&app, post(Body::new(Stalled { sent: false }))).await;
     assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
     assert!(started.elapsed() < Duration::from_secs(5));
+    // The answer says why, as every other error does.
+    let status_body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status_body["reason"], "Timeout");
+    assert!(
+        status_body["message"].as_str().unwrap().contains("200 ms"),
+        "{status_body}"
+    );
+}
+
+#[tokio::test]
+async fn when_every_slot_is_taken_a_request_gets_429_with_retry_after() {
+    let app = app("").with_limits(Limits::with_slots(1, 1));
+    // A client that never finishes its body holds the only slot.
+    let holder = tokio::spawn({
+        let app = app.clone();
+        async move { call(&app, post(Body::new(Stalled { sent: false }))).await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let response = router(app.clone())
+        .oneshot(post(
+            serde_json::to_vec(&fixture("pod-create-restricted.json")).unwrap(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(response.headers()["retry-after"], "1");
+    holder.abort();
+}
+
+#[tokio::test]
+async fn a_pod_with_thousands_of_findings_gets_a_bounded_answer() {
+    let mut review_json = fixture("pod-create-privileged.json");
+    let container = review_json["request"]["object"]["spec"]["containers"][0].clone();
+    let containers: Vec<Value> = (0..2_000)
+        .map(|i| {
+            let mut c = container.clone();
+            c["name"] = json!(format!("c{i}"));
+            c
+        })
+        .collect();
+    review_json["request"]["object"]["spec"]["containers"] = json!(containers);
+
+    let response = review(&app(""), &review_json).await;
+    let message = response["status"]["message"].as_str().unwrap();
+    assert!(message.len() <= 4096, "{} bytes", message.len());
+    assert!(
+        message.contains("more (palisade scan lists them all)"),
+        "{message}"
+    );
+    assert!(message.lines().count() <= 22, "{message}");
+
+    let response = review(&app("webhook:\n  default-mode: warn\n"), &review_json).await;
+    let warnings = response["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 21);
+    assert!(
+        warnings[20].as_str().unwrap().starts_with("and "),
+        "{}",
+        warnings[20]
+    );
+
+    let response = review(&app("webhook:\n  default-mode: audit\n"), &review_json).await;
+    for (key, value) in response["auditAnnotations"].as_object().unwrap() {
+        assert!(value.as_str().unwrap().len() < 2_200, "{key}");
+    }
+}
+
+#[tokio::test]
+async fn crafted_kinds_cannot_create_metric_series() {
+    let app = app("");
+    for i in 0..50 {
+        let mut review_json = fixture("pod-create-restricted.json");
+        review_json["request"]["kind"]["kind"] = json!(format!("Crafted{i}{}", "x".repeat(1_000)));
+        review_json["request"]["uid"] = json!(format!("uid-{i}"));
+        call(&app, post(serde_json::to_vec(&review_json).unwrap())).await;
+    }
+    let text = app.metrics.encode();
+    assert!(!text.contains("Crafted"), "a crafted kind became a label");
+    assert!(text.contains("kind=\"other\""), "{text}");
+    assert!(text.len() < 20_000, "{} bytes of metrics", text.len());
 }
 
 /// A body that sends its first bytes and then nothing, as a stalled client does.

@@ -240,6 +240,63 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
 }
 
 #[tokio::test]
+async fn a_later_request_head_gets_the_header_timeout_not_the_idle_timeout() {
+    let f = fixture();
+    let running = start(&f, |o| {
+        o.header_timeout = Duration::from_millis(300);
+        o.idle_timeout = Duration::from_secs(30);
+    })
+    .await;
+    let mut tls = common::tls_connect(running.addr, &connector(&f.cert.der, false))
+        .await
+        .unwrap();
+    tls.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    let n = tls.read(&mut buf).await.unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    // Idle for longer than the header timeout: still open.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    tls.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let n = tls.read(&mut buf).await.unwrap();
+    assert!(
+        buf[..n].starts_with(b"HTTP/1.1 200"),
+        "kept alive while idle"
+    );
+    // A head that starts and stalls is cut off after the header timeout.
+    tls.write_all(b"POST /validate HTTP/1.1\r\nHost: localhost\r\n")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let n = tokio::time::timeout(Duration::from_secs(5), tls.read(&mut buf))
+        .await
+        .expect("not disconnected");
+    assert!(n.is_err() || n.is_ok_and(|n| n == 0));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_http2_body_over_the_limit_gets_413_with_its_message() {
+    let f = fixture();
+    let running = start(&f, |_| {}).await;
+    let mut h2 = http2(running.addr, &connector(&f.cert.der, true)).await;
+    let body = vec![b' '; 3 * 1024 * 1024 + 10];
+    let response = h2.send_request(post("/validate", body)).await.unwrap();
+    let (status, body) = read(response).await;
+    assert_eq!(status, 413);
+    assert!(String::from_utf8_lossy(&body).contains("3 MiB"));
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
 async fn a_client_that_stalls_in_its_body_gets_408() {
     let f = fixture();
     let running = start(&f, |o| o.request_timeout = Duration::from_millis(300)).await;
