@@ -31,6 +31,7 @@ labels:
 {{/*
 Namespaces the API server never sends to Palisade: its own (a broken Palisade must be able to
 restart) and those the configuration's webhook.exempt-namespaces names, kube-system by default.
+A label selector cannot match patterns: globs (legacy-*) are left to the webhook itself.
 */}}
 {{- define "palisade.exemptNamespaces" -}}
 {{- $names := list .Release.Namespace -}}
@@ -39,7 +40,7 @@ restart) and those the configuration's webhook.exempt-namespaces names, kube-sys
 {{- with $config.webhook -}}
 {{- if hasKey . "exempt-namespaces" }}{{ $configured = index . "exempt-namespaces" | default list }}{{ end -}}
 {{- end -}}
-{{- range $configured }}{{ if not (has . $names) }}{{ $names = append $names . }}{{ end }}{{ end -}}
+{{- range $configured }}{{ if and (not (regexMatch "[*?\\[{]" .)) (not (has . $names)) }}{{ $names = append $names . }}{{ end }}{{ end -}}
 {{ toJson $names }}
 {{- end }}
 
@@ -52,5 +53,10 @@ restart) and those the configuration's webhook.exempt-namespaces names, kube-sys
 {{- end -}}
 {{- if not (has .Values.certs.mode (list "cert-manager" "generate")) -}}
 {{- fail "certs.mode must be cert-manager or generate" -}}
+{{- end -}}
+{{- range .Values.webhook.check -}}
+{{- if not (has . (list "rbac" "configmaps")) -}}
+{{- fail "webhook.check takes rbac and configmaps" -}}
+{{- end -}}
 {{- end -}}
 {{- end }}

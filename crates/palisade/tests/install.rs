@@ -169,6 +169,78 @@ fn the_webhook_exempts_its_namespace_and_those_the_configuration_names() {
 }
 
 #[test]
+fn exempt_namespace_globs_stay_out_of_the_selector_and_bad_entries_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("palisade.yaml");
+    std::fs::write(
+        &config,
+        "webhook:\n  exempt-namespaces: [ci, \"legacy-*\"]\n",
+    )
+    .unwrap();
+    let text = install(&["--config", config.to_str().unwrap()]);
+    let objects = documents(&text);
+    let hook = &find(&objects, "ValidatingWebhookConfiguration")["webhooks"][0];
+    // A label value cannot hold `*`: the API server would reject the whole configuration.
+    assert_eq!(
+        hook["namespaceSelector"]["matchExpressions"][0]["values"],
+        serde_json::json!(["palisade", "ci"])
+    );
+    assert!(text.contains("# Exempt by pattern (legacy-*)"), "{text}");
+
+    for bad in ["Not_A_Name", "\"[unclosed\""] {
+        std::fs::write(&config, format!("webhook:\n  exempt-namespaces: [{bad}]\n")).unwrap();
+        let output = run(
+            palisade(),
+            &["install", "--config", config.to_str().unwrap()],
+            None,
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(stderr.contains("webhook.exempt-namespaces"), "{stderr}");
+    }
+}
+
+#[test]
+fn rbac_and_configmaps_are_sent_only_when_asked_and_the_output_says_so() {
+    let text = install(&[]);
+    assert!(
+        text.contains("# Not sent, so their rules do not run at admission"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# RBAC objects (rbac-* rules), ConfigMaps"),
+        "{text}"
+    );
+    let resources = |text: &str| -> Vec<String> {
+        let objects = documents(text);
+        let hook = &find(&objects, "ValidatingWebhookConfiguration")["webhooks"][0];
+        hook["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["resources"].as_array().unwrap().clone())
+            .map(|r| r.as_str().unwrap().to_string())
+            .collect()
+    };
+    let default = resources(&text);
+    assert!(
+        !default.contains(&"configmaps".to_string()) && !default.contains(&"roles".to_string())
+    );
+    let asked = install(&["--check", "rbac,configmaps"]);
+    let all = resources(&asked);
+    for kind in [
+        "configmaps",
+        "roles",
+        "rolebindings",
+        "clusterroles",
+        "clusterrolebindings",
+    ] {
+        assert!(all.contains(&kind.to_string()), "{kind}: {all:?}");
+    }
+    assert!(!asked.contains("# Not sent"), "{asked}");
+}
+
+#[test]
 fn match_conditions_are_left_out_for_clusters_before_1_28() {
     let hook = |args: &[&str]| {
         find(&documents(&install(args)), "ValidatingWebhookConfiguration")["webhooks"][0].clone()
@@ -279,7 +351,7 @@ fn helm_chart_renders_what_install_prints() {
     let config = dir.path().join("palisade.yaml");
     std::fs::write(
         &config,
-        "webhook:\n  modes:\n    read-only-root-filesystem: warn\n  exempt-namespaces: [ci]\n",
+        "webhook:\n  modes:\n    read-only-root-filesystem: warn\n  exempt-namespaces: [ci, \"legacy-*\"]\n",
     )
     .unwrap();
     let config = config.to_str().unwrap();
@@ -291,7 +363,7 @@ fn helm_chart_renders_what_install_prints() {
         String::from_utf8_lossy(&lint.stdout)
     );
 
-    let cases: [(&[&str], &[&str]); 4] = [
+    let cases: [(&[&str], &[&str]); 5] = [
         (&[], &[]),
         (
             &["--generate-certs", "--failure-policy", "Ignore"],
@@ -312,6 +384,10 @@ fn helm_chart_renders_what_install_prints() {
             ],
         ),
         (&["--kube-version", "1.27"], &["--kube-version", "1.27.0"]),
+        (
+            &["--check", "rbac,configmaps"],
+            &["--set", "webhook.check={rbac,configmaps}"],
+        ),
     ];
     for (install_args, helm_args) in cases {
         let rendered = run(

@@ -19,7 +19,7 @@ use clap::{Args, ValueEnum};
 use palisade_rules::config::{self, Config};
 
 use self::certs::CertSource;
-use self::manifests::Install;
+use self::manifests::{ExtraCheck, Install};
 
 /// This version's release image. A tag, not a digest: a digest is not known until the image is
 /// built, so the default install carries the `image-not-digest-pinned` info finding; pass
@@ -67,6 +67,12 @@ pub(crate) struct InstallArgs {
     /// `matchConditions` are left out, as those API servers reject or drop them.
     #[arg(long, value_parser = parse_kube_version)]
     kube_version: Option<(u16, u16)>,
+
+    /// Also send these to the webhook: `rbac` (Roles, ClusterRoles and their bindings) and
+    /// `configmaps`. Off by default: operators and controllers create such objects all the
+    /// time, and their rules deny what they routinely need.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+    check: Vec<ExtraCheck>,
 }
 
 /// The webhook's `failurePolicy`, spelled as the API spells it.
@@ -131,6 +137,7 @@ pub(crate) fn run(args: &InstallArgs) -> anyhow::Result<ExitCode> {
         match_conditions: args.kube_version.is_none_or(|version| version >= (1, 28)),
         config: config.as_ref(),
         certs: &certs,
+        extra_checks: &args.check,
     };
     let text = manifests::render(&install).map_err(|e| anyhow!("writing YAML: {e}"))?;
     super::write_stdout(&text).context("writing the manifests")?;
@@ -147,8 +154,21 @@ fn read_config(path: &std::path::Path) -> anyhow::Result<manifests::ShippedConfi
         bail!("{} is larger than a ConfigMap should hold", path.display());
     }
     let parsed = Config::parse(&path.display().to_string(), &text).map_err(|e| anyhow!("{e}"))?;
+    for name in parsed.webhook.exempt_namespaces.iter().flatten() {
+        check_exemption(name)
+            .map_err(|e| anyhow!("{}: webhook.exempt-namespaces: {e}", path.display()))?;
+    }
     Ok(manifests::ShippedConfig {
         text,
         exempt_namespaces: parsed.webhook.exempt_namespaces,
     })
+}
+
+/// An exempt namespace is a name (it goes into the webhook's namespaceSelector, where the API
+/// server accepts only label values) or a glob (honoured by the webhook itself).
+fn check_exemption(text: &str) -> Result<(), String> {
+    if manifests::is_glob(text) {
+        return palisade_rules::exceptions::Pattern::new(text).map(|_| ());
+    }
+    parse_namespace(text).map(|_| ())
 }

@@ -38,6 +38,23 @@ pub(super) struct Install<'a> {
     pub(super) match_conditions: bool,
     pub(super) config: Option<&'a ShippedConfig>,
     pub(super) certs: &'a CertSource,
+    /// Kinds sent to the webhook beyond the workloads and what exposes them.
+    pub(super) extra_checks: &'a [ExtraCheck],
+}
+
+/// Objects the webhook can be sent besides workloads, Services and Ingresses: off by default,
+/// since rules about them deny what operators and controllers routinely create.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ExtraCheck {
+    /// Roles, ClusterRoles, RoleBindings, ClusterRoleBindings: the `rbac-*` rules.
+    Rbac,
+    /// ConfigMaps: `secret-in-configmap`.
+    Configmaps,
+}
+
+/// Whether a configured exemption is a glob rather than a name.
+pub(super) fn is_glob(text: &str) -> bool {
+    text.contains(['*', '?', '[', '{'])
 }
 
 impl Install<'_> {
@@ -61,16 +78,32 @@ impl Install<'_> {
     }
 
     /// Namespaces the API server never sends to Palisade: its own (a broken Palisade must be
-    /// able to restart) and those the configuration exempts, kube-system by default.
+    /// able to restart) and those the configuration exempts by name, kube-system by default.
+    /// A label selector cannot match a pattern, so globs (`legacy-*`) are left to the webhook,
+    /// which exempts them when it is asked.
     fn exempt_namespaces(&self) -> Vec<String> {
-        let configured = self.config.and_then(|c| c.exempt_namespaces.clone());
+        let configured = self.configured_exemptions();
         let mut names = vec![self.namespace.to_string()];
-        for name in configured.unwrap_or_else(|| vec!["kube-system".to_string()]) {
+        for name in configured.into_iter().filter(|n| !is_glob(n)) {
             if !names.contains(&name) {
                 names.push(name);
             }
         }
         names
+    }
+
+    /// The exempt namespace globs, which only the webhook itself can honour.
+    pub(super) fn exempt_globs(&self) -> Vec<String> {
+        self.configured_exemptions()
+            .into_iter()
+            .filter(|n| is_glob(n))
+            .collect()
+    }
+
+    fn configured_exemptions(&self) -> Vec<String> {
+        self.config
+            .and_then(|c| c.exempt_namespaces.clone())
+            .unwrap_or_else(|| vec!["kube-system".to_string()])
     }
 }
 
@@ -84,6 +117,16 @@ pub(super) fn render(install: &Install<'_>) -> Result<String, serde_saphyr::Seri
         out.push_str(
             "# Needs cert-manager (https://cert-manager.io) for the serving certificate.\n",
         );
+    }
+    out.push_str(&checked_kinds_comment(install));
+    let globs = install.exempt_globs();
+    if !globs.is_empty() {
+        out.push_str(&format!(
+            "# Exempt by pattern ({}): a namespaceSelector cannot match patterns, so the API server\n\
+             # sends these requests and Palisade allows them unchecked; with failurePolicy Fail they\n\
+             # wait for Palisade to answer. List exempt namespaces by name to keep them off the webhook.\n",
+            globs.join(", ")
+        ));
     }
     for (comment, object) in objects(install) {
         out.push_str("---\n# ");
@@ -268,7 +311,7 @@ fn webhook(install: &Install<'_>) -> Value {
                 "values": install.exempt_namespaces(),
             }],
         },
-        "rules": webhook_rules(),
+        "rules": webhook_rules(install.extra_checks),
     });
     if install.match_conditions {
         hook["matchConditions"] = json!([
@@ -298,35 +341,81 @@ fn webhook(install: &Install<'_>) -> Value {
     })
 }
 
+/// What the install output says is and is not sent to the webhook.
+fn checked_kinds_comment(install: &Install<'_>) -> String {
+    let mut sent = vec![
+        "workloads (pods and everything that creates them)",
+        "Services",
+        "Ingresses",
+    ];
+    let mut not_sent = Vec::new();
+    for (check, what) in [
+        (ExtraCheck::Rbac, "RBAC objects (rbac-* rules)"),
+        (ExtraCheck::Configmaps, "ConfigMaps (secret-in-configmap)"),
+    ] {
+        if install.extra_checks.contains(&check) {
+            sent.push(what);
+        } else {
+            not_sent.push(what);
+        }
+    }
+    let mut text = format!("# Sent to the webhook: {}.\n", sent.join(", "));
+    if !not_sent.is_empty() {
+        text.push_str(&format!(
+            "# Not sent, so their rules do not run at admission (add them with --check):\n# {}.\n",
+            not_sent.join(", ")
+        ));
+    }
+    text.push_str(
+        "# Namespaces, NetworkPolicies and rules over sets of objects are for palisade scan.\n",
+    );
+    text
+}
+
 /// What the webhook sees: everything that runs pods, and the objects that expose them, the
-/// kinds Palisade's per-object rules judge. RBAC, ConfigMaps, Namespaces and NetworkPolicies
-/// are left to `palisade scan` and `palisade audit`, which see the whole picture.
-fn webhook_rules() -> Value {
-    let rule = |group: &str, resources: &[&str]| {
+/// kinds Palisade's per-object rules judge; RBAC and ConfigMaps when asked. Namespaces and
+/// NetworkPolicies are left to `palisade scan`, which sees the whole picture.
+fn webhook_rules(extra: &[ExtraCheck]) -> Value {
+    let rule = |group: &str, resources: &[&str], scope: &str| {
         json!({
             "apiGroups": [group],
             "apiVersions": ["v1"],
             "operations": ["CREATE", "UPDATE"],
             "resources": resources,
-            "scope": "Namespaced",
+            "scope": scope,
         })
     };
-    json!([
-        rule(
-            "",
-            &[
-                "pods",
-                "pods/ephemeralcontainers",
-                "podtemplates",
-                "replicationcontrollers",
-                "services"
-            ]
-        ),
+    let mut core = vec![
+        "pods",
+        "pods/ephemeralcontainers",
+        "podtemplates",
+        "replicationcontrollers",
+        "services",
+    ];
+    if extra.contains(&ExtraCheck::Configmaps) {
+        core.push("configmaps");
+    }
+    let mut rules = vec![
+        rule("", &core, "Namespaced"),
         rule(
             "apps",
-            &["deployments", "replicasets", "statefulsets", "daemonsets"]
+            &["deployments", "replicasets", "statefulsets", "daemonsets"],
+            "Namespaced",
         ),
-        rule("batch", &["jobs", "cronjobs"]),
-        rule("networking.k8s.io", &["ingresses"]),
-    ])
+        rule("batch", &["jobs", "cronjobs"], "Namespaced"),
+        rule("networking.k8s.io", &["ingresses"], "Namespaced"),
+    ];
+    if extra.contains(&ExtraCheck::Rbac) {
+        rules.push(rule(
+            "rbac.authorization.k8s.io",
+            &[
+                "roles",
+                "rolebindings",
+                "clusterroles",
+                "clusterrolebindings",
+            ],
+            "*",
+        ));
+    }
+    Value::Array(rules)
 }
