@@ -16,7 +16,9 @@ use crate::pss::{PssLevel, PssVersion};
 use crate::registry::RULES;
 use crate::rule::{Category, RuleDef, Severity};
 
+mod discover;
 mod inline;
+pub use discover::discover;
 pub use inline::InlineExceptions;
 
 /// The file names looked for when walking up from the scanned path.
@@ -189,23 +191,6 @@ struct ExceptionOptions {
     reason: Option<String>,
     owner: Option<String>,
     expires: Option<Spanned<String>>,
-}
-
-/// Finds the configuration file for a path: the first `.palisade.yaml` in the path's directory
-/// or any directory above it.
-pub fn discover(start: &Path) -> Option<PathBuf> {
-    let start = if start.is_dir() {
-        start.to_path_buf()
-    } else {
-        start.parent()?.to_path_buf()
-    };
-    let start = std::fs::canonicalize(&start).unwrap_or(start);
-    start.ancestors().find_map(|dir| {
-        CONFIG_FILE_NAMES
-            .iter()
-            .map(|name| dir.join(name))
-            .find(|candidate| candidate.is_file())
-    })
 }
 
 impl Config {
