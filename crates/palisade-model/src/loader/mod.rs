@@ -6,6 +6,7 @@
 //! unpacked into their items. Everything that is not an object is reported, never dropped.
 
 mod discover;
+mod limits;
 mod split;
 mod yaml;
 

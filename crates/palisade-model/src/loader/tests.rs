@@ -215,3 +215,29 @@ fn crd_bodies_are_parsed_for_errors_but_not_built() {
         "a syntax error inside a skipped body is still reported"
     );
 }
+
+#[test]
+fn resource_limits_are_said_in_plain_words() {
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let file = load_str("deep.yaml", &deep);
+    let message = file.errors[0].to_string();
+    assert!(
+        message.ends_with(": nesting deeper than 128 levels"),
+        "{message}"
+    );
+
+    let mut lol = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        lol.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let file = load_str("lol.yaml", &lol);
+    let message = file.errors[0].to_string();
+    assert!(message.contains("aliases (`*name`)"), "{message}");
+    assert!(
+        !message.contains('{') && !message.contains('='),
+        "{message}"
+    );
+}

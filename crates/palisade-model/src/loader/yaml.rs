@@ -11,6 +11,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use serde_saphyr::Spanned;
 
+use super::limits;
 use crate::location::{Location, PosChildren, PosNode};
 
 /// Limits that keep a hostile document bounded in time and memory.
@@ -18,11 +19,11 @@ use crate::location::{Location, PosChildren, PosNode};
 /// Nesting of 128 is well above what real manifests reach (the deepest CRD in the corpus nests 35) and
 /// far below what would strain the stack. The node and event budgets admit documents of tens of
 /// megabytes; beyond that a document fails with a clear error instead of growing without bound.
-const MAX_DEPTH: usize = 128;
-const MAX_NODES: usize = 5_000_000;
-const MAX_EVENTS: usize = 20_000_000;
-const MAX_ALIASES: usize = 10_000;
-const MAX_REPLAYED_EVENTS: usize = 100_000;
+pub(super) const MAX_DEPTH: usize = 128;
+pub(super) const MAX_NODES: usize = 5_000_000;
+pub(super) const MAX_EVENTS: usize = 20_000_000;
+pub(super) const MAX_ALIASES: usize = 10_000;
+pub(super) const MAX_REPLAYED_EVENTS: usize = 100_000;
 
 /// A parsed document: the value and where each of its nodes came from.
 pub(crate) struct ParsedDocument {
@@ -86,6 +87,9 @@ pub(crate) fn parse_documents(
 }
 
 fn describe(error: &serde_saphyr::Error) -> String {
+    if let Some(limit) = limits::describe(error) {
+        return limit;
+    }
     let rendered = error.without_snippet().to_string();
     // The location is reported separately, so drop serde-saphyr's " at line X, column Y".
     let trimmed = match rendered.find(" at line ") {
