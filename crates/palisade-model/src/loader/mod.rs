@@ -2,10 +2,12 @@
 //!
 //! Streams are split into documents the way `kubectl` splits them (a line that starts with
 //! `---`, optionally followed by a comment), so one document that does not parse costs only that
-//! document. JSON files may hold one value or several concatenated ones. `List` kinds are
-//! unpacked into their items. Everything that is not an object is reported, never dropped.
+//! document. JSON files may hold one value or several concatenated ones (NDJSON), and a broken
+//! value costs only itself. `List` kinds are unpacked into their items. Everything that is not
+//! an object is reported, never dropped.
 
 mod discover;
+mod json;
 mod limits;
 mod split;
 mod yaml;
@@ -127,7 +129,16 @@ pub fn load_bytes(path: Arc<str>, bytes: Vec<u8>) -> LoadedFile {
         text.drain(..'\u{feff}'.len_utf8());
     }
     for chunk in split::documents(&text) {
-        match yaml::parse_documents(chunk.text, chunk.first_line) {
+        if let Some(problem) = chunk.problem {
+            file.errors.push(LoadError::Parse {
+                path: path.to_string(),
+                document: chunk.index,
+                location: Some(problem.location),
+                message: problem.message,
+            });
+            continue;
+        }
+        match yaml::parse_documents(chunk.text, chunk.start) {
             Ok(documents) => {
                 for parsed in documents {
                     let map = Arc::new(SourceMap::new(parsed.root));
@@ -137,10 +148,7 @@ pub fn load_bytes(path: Arc<str>, bytes: Vec<u8>) -> LoadedFile {
             Err(failure) => file.errors.push(LoadError::Parse {
                 path: path.to_string(),
                 document: chunk.index,
-                location: failure.location.or(Some(Location {
-                    line: chunk.first_line,
-                    column: 1,
-                })),
+                location: failure.location.or(Some(chunk.start)),
                 message: failure.message,
             }),
         }
