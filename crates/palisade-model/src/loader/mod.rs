@@ -4,8 +4,9 @@
 //! `---`, optionally followed by a comment), so one document that does not parse costs only that
 //! document. JSON files may hold one value or several concatenated ones (NDJSON), and a broken
 //! value costs only itself. `List` kinds are unpacked into their items. Everything that is not
-//! an object is reported, never dropped.
+//! an object is reported, never dropped. Text may be UTF-8 or, with a byte order mark, UTF-16.
 
+mod decode;
 mod discover;
 mod json;
 mod limits;
@@ -34,6 +35,9 @@ pub enum LoadError {
     /// The file is not valid UTF-8.
     #[error("{path}: invalid UTF-8 at byte {offset}")]
     InvalidUtf8 { path: String, offset: usize },
+    /// The file starts with a UTF-16 byte order mark but is not valid UTF-16.
+    #[error("{path}: invalid UTF-16 at byte {offset}")]
+    InvalidUtf16 { path: String, offset: usize },
     /// A document is not valid YAML or JSON, or breaks a resource limit.
     #[error("{path}:{}: {message}", .location.map_or_else(|| "".to_string(), |l| format!("{}:{}", l.line, l.column)))]
     Parse {
@@ -50,6 +54,7 @@ impl LoadError {
             Self::Read { path, .. }
             | Self::Binary { path }
             | Self::InvalidUtf8 { path, .. }
+            | Self::InvalidUtf16 { path, .. }
             | Self::Parse { path, .. } => path,
         }
     }
@@ -109,25 +114,13 @@ pub fn load_bytes(path: Arc<str>, bytes: Vec<u8>) -> LoadedFile {
         path: path.clone(),
         ..LoadedFile::default()
     };
-    if bytes.contains(&0) {
-        file.errors.push(LoadError::Binary {
-            path: path.to_string(),
-        });
-        return file;
-    }
-    let mut text = match String::from_utf8(bytes) {
+    let text = match decode::text(&path, bytes) {
         Ok(text) => text,
         Err(error) => {
-            file.errors.push(LoadError::InvalidUtf8 {
-                path: path.to_string(),
-                offset: error.utf8_error().valid_up_to(),
-            });
+            file.errors.push(error);
             return file;
         }
     };
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
     for chunk in split::documents(&text) {
         if let Some(problem) = chunk.problem {
             file.errors.push(LoadError::Parse {

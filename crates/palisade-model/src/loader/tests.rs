@@ -303,3 +303,27 @@ fn flow_style_yaml_that_starts_like_json_is_still_yaml() {
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     assert_eq!(file.objects.len(), 1);
 }
+
+#[test]
+fn utf16_files_load_with_positions() {
+    let text = format!("{POD_HEAD}spec:\n  hostPID: true\n");
+    for big_endian in [false, true] {
+        let mut bytes = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in text.encode_utf16() {
+            bytes.extend(if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        let file = load_bytes(Arc::from("u16.yaml"), bytes);
+        assert!(file.errors.is_empty(), "{:?}", file.errors);
+        assert_eq!(file.objects.len(), 1);
+        assert_eq!(file.objects[0].resolve("/spec/hostPID").location.line, 6);
+        assert_eq!(file.text, text);
+    }
+}
