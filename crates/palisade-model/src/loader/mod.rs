@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::location::{Location, SourceMap};
 use crate::object::{Object, Origin};
 
-pub use discover::{Source, discover};
+pub use discover::{MAX_INPUT_BYTES, Source, discover};
 
 /// Why an input, or a part of it, could not be read.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -38,6 +38,15 @@ pub enum LoadError {
     /// The file starts with a UTF-16 byte order mark but is not valid UTF-16.
     #[error("{path}: invalid UTF-16 at byte {offset}")]
     InvalidUtf16 { path: String, offset: usize },
+    /// The path names something other than a file or directory: reading a FIFO would wait for
+    /// a writer, and a device such as `/dev/zero` never ends.
+    #[error(
+        "{path}: not a regular file ({kind}); palisade reads files, directories and `-` for standard input"
+    )]
+    NotRegular { path: String, kind: String },
+    /// The input holds more bytes than Palisade reads from one input.
+    #[error("{path}: larger than {} MiB, the most palisade reads from one input", .limit / (1024 * 1024))]
+    TooLarge { path: String, limit: u64 },
     /// A document is not valid YAML or JSON, or breaks a resource limit.
     #[error("{path}:{}: {message}", .location.map_or_else(|| "".to_string(), |l| format!("{}:{}", l.line, l.column)))]
     Parse {
@@ -55,6 +64,8 @@ impl LoadError {
             | Self::Binary { path }
             | Self::InvalidUtf8 { path, .. }
             | Self::InvalidUtf16 { path, .. }
+            | Self::NotRegular { path, .. }
+            | Self::TooLarge { path, .. }
             | Self::Parse { path, .. } => path,
         }
     }
@@ -92,20 +103,14 @@ pub struct LoadedFile {
 /// Reads and parses one source. Never fails as a whole: problems land in `errors`.
 pub fn load(source: &Source) -> LoadedFile {
     let display: Arc<str> = Arc::from(source.display_path());
-    let bytes = match source.read() {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            return LoadedFile {
-                errors: vec![LoadError::Read {
-                    path: display.to_string(),
-                    reason: error.to_string(),
-                }],
-                path: display,
-                ..LoadedFile::default()
-            };
-        }
-    };
-    load_bytes(display, bytes)
+    match source.read() {
+        Ok(bytes) => load_bytes(display, bytes),
+        Err(error) => LoadedFile {
+            errors: vec![error],
+            path: display,
+            ..LoadedFile::default()
+        },
+    }
 }
 
 /// Parses the bytes of one input named `path`.
@@ -219,5 +224,7 @@ pub enum InputArg {
     Stdin,
 }
 
+#[cfg(test)]
+mod input_tests;
 #[cfg(test)]
 mod tests;
