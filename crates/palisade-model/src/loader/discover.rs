@@ -114,17 +114,24 @@ fn kind_of(metadata: &Metadata) -> &'static str {
 pub struct Discovery {
     pub sources: Vec<Source>,
     pub errors: Vec<LoadError>,
+    /// Symbolic links met inside a directory walk and not followed: links to directories, and
+    /// links whose name is that of a manifest.
+    pub skipped_links: Vec<PathBuf>,
 }
 
 /// Expands directories recursively (files ending in `.yaml`, `.yml` or `.json`, sorted by
-/// name), following symbolic links but never around a loop. Files named explicitly are read
-/// whatever their extension. Each problem becomes an error and the walk goes on.
+/// name). Files named explicitly are read whatever their extension. Each problem becomes an
+/// error and the walk goes on.
+///
+/// Symbolic links named on the command line are followed; links found inside a directory are
+/// not, as ripgrep does by default, so a walk never leaves the tree it was given (a link to
+/// `/etc` in a checked-out repository is not read).
 pub fn discover(inputs: &[InputArg]) -> (Vec<Source>, Vec<LoadError>) {
     let found = discovery(inputs);
     (found.sources, found.errors)
 }
 
-/// [`discover`], as one value.
+/// [`discover`], also telling which symbolic links inside directories were not followed.
 pub fn discovery(inputs: &[InputArg]) -> Discovery {
     let mut found = Discovery::default();
     for input in inputs {
@@ -157,8 +164,9 @@ pub fn discovery(inputs: &[InputArg]) -> Discovery {
 
 fn walk(root: &Path, found: &mut Discovery) {
     // Hidden entries (`.git`, `.github`) hold no manifests to ship, as ripgrep assumes too.
+    // The root itself is followed if it is a link (walkdir always does so for the root).
     let walker = walkdir::WalkDir::new(root)
-        .follow_links(true)
+        .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
@@ -167,22 +175,20 @@ fn walk(root: &Path, found: &mut Discovery) {
             Ok(entry) if entry.file_type().is_file() && is_manifest(entry.path()) => {
                 found.sources.push(Source::File(entry.into_path()));
             }
+            Ok(entry) if entry.path_is_symlink() && entry.depth() > 0 => {
+                let to_directory = std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
+                if to_directory || is_manifest(entry.path()) {
+                    found.skipped_links.push(entry.into_path());
+                }
+            }
             // Directories are descended into; FIFOs, sockets and devices inside a tree are
             // never opened.
             Ok(_) => {}
             Err(error) => {
                 let path = error.path().unwrap_or(root).display().to_string();
-                let reason = match error.loop_ancestor() {
-                    Some(ancestor) => {
-                        format!(
-                            "symbolic link loop back to {} (not followed)",
-                            ancestor.display()
-                        )
-                    }
-                    None => error
-                        .io_error()
-                        .map_or_else(|| error.to_string(), std::string::ToString::to_string),
-                };
+                let reason = error
+                    .io_error()
+                    .map_or_else(|| error.to_string(), std::string::ToString::to_string);
                 found.errors.push(LoadError::Read { path, reason });
             }
         }

@@ -52,3 +52,39 @@ fn special_files_are_refused_before_they_are_opened() {
         assert_eq!(messages, [expected]);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_walk_does_not_follow_symbolic_links_but_a_named_link_is_read() {
+    use std::os::unix::fs::symlink;
+    let (Ok(tree), Ok(outside)) = (tempfile::tempdir(), tempfile::tempdir()) else {
+        return;
+    };
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n";
+    let write = |path: PathBuf| std::fs::write(path, pod).is_ok();
+    assert!(write(tree.path().join("a.yaml")));
+    assert!(write(outside.path().join("secret.yaml")));
+    let linked_dir = tree.path().join("etc");
+    let linked_file = tree.path().join("b.yaml");
+    assert!(symlink(outside.path(), &linked_dir).is_ok());
+    assert!(symlink(outside.path().join("secret.yaml"), &linked_file).is_ok());
+
+    let found = discovery(&[InputArg::Path(tree.path().to_path_buf())]);
+    assert_eq!(found.sources, [Source::File(tree.path().join("a.yaml"))]);
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    assert_eq!(
+        found.skipped_links,
+        [linked_file.clone(), linked_dir.clone()]
+    );
+
+    let (sources, errors) = discover(&[InputArg::Path(linked_file.clone())]);
+    assert_eq!(sources, [Source::File(linked_file.clone())]);
+    assert!(errors.is_empty());
+    assert_eq!(load(&sources[0]).objects.len(), 1);
+    let (sources, _) = discover(&[InputArg::Path(linked_dir)]);
+    assert_eq!(
+        sources.len(),
+        1,
+        "a linked directory named explicitly is walked"
+    );
+}

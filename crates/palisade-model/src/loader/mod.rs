@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::location::{Location, SourceMap};
 use crate::object::{Object, Origin};
 
-pub use discover::{MAX_INPUT_BYTES, Source, discover};
+pub use discover::{Discovery, MAX_INPUT_BYTES, Source, discover, discovery};
 
 /// Why an input, or a part of it, could not be read.
 #[derive(Debug, Clone, thiserror::Error)]
