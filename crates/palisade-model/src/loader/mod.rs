@@ -2,10 +2,14 @@
 //!
 //! Streams are split into documents the way `kubectl` splits them (a line that starts with
 //! `---`, optionally followed by a comment), so one document that does not parse costs only that
-//! document. JSON files may hold one value or several concatenated ones. `List` kinds are
-//! unpacked into their items. Everything that is not an object is reported, never dropped.
+//! document. JSON files may hold one value or several concatenated ones (NDJSON), and a broken
+//! value costs only itself. `List` kinds are unpacked into their items. Everything that is not
+//! an object is reported, never dropped. Text may be UTF-8 or, with a byte order mark, UTF-16.
 
+mod decode;
 mod discover;
+mod json;
+mod limits;
 mod split;
 mod yaml;
 
@@ -17,7 +21,7 @@ use serde_json::Value;
 use crate::location::{Location, SourceMap};
 use crate::object::{Object, Origin};
 
-pub use discover::{Source, discover};
+pub use discover::{Discovery, MAX_INPUT_BYTES, Source, discover, discovery};
 
 /// Why an input, or a part of it, could not be read.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -31,6 +35,18 @@ pub enum LoadError {
     /// The file is not valid UTF-8.
     #[error("{path}: invalid UTF-8 at byte {offset}")]
     InvalidUtf8 { path: String, offset: usize },
+    /// The file starts with a UTF-16 byte order mark but is not valid UTF-16.
+    #[error("{path}: invalid UTF-16 at byte {offset}")]
+    InvalidUtf16 { path: String, offset: usize },
+    /// The path names something other than a file or directory: reading a FIFO would wait for
+    /// a writer, and a device such as `/dev/zero` never ends.
+    #[error(
+        "{path}: not a regular file ({kind}); palisade reads files, directories and `-` for standard input"
+    )]
+    NotRegular { path: String, kind: String },
+    /// The input holds more bytes than Palisade reads from one input.
+    #[error("{path}: larger than {} MiB, the most palisade reads from one input", .limit / (1024 * 1024))]
+    TooLarge { path: String, limit: u64 },
     /// A document is not valid YAML or JSON, or breaks a resource limit.
     #[error("{path}:{}: {message}", .location.map_or_else(|| "".to_string(), |l| format!("{}:{}", l.line, l.column)))]
     Parse {
@@ -47,6 +63,9 @@ impl LoadError {
             Self::Read { path, .. }
             | Self::Binary { path }
             | Self::InvalidUtf8 { path, .. }
+            | Self::InvalidUtf16 { path, .. }
+            | Self::NotRegular { path, .. }
+            | Self::TooLarge { path, .. }
             | Self::Parse { path, .. } => path,
         }
     }
@@ -84,20 +103,14 @@ pub struct LoadedFile {
 /// Reads and parses one source. Never fails as a whole: problems land in `errors`.
 pub fn load(source: &Source) -> LoadedFile {
     let display: Arc<str> = Arc::from(source.display_path());
-    let bytes = match source.read() {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            return LoadedFile {
-                errors: vec![LoadError::Read {
-                    path: display.to_string(),
-                    reason: error.to_string(),
-                }],
-                path: display,
-                ..LoadedFile::default()
-            };
-        }
-    };
-    load_bytes(display, bytes)
+    match source.read() {
+        Ok(bytes) => load_bytes(display, bytes),
+        Err(error) => LoadedFile {
+            errors: vec![error],
+            path: display,
+            ..LoadedFile::default()
+        },
+    }
 }
 
 /// Parses the bytes of one input named `path`.
@@ -106,27 +119,24 @@ pub fn load_bytes(path: Arc<str>, bytes: Vec<u8>) -> LoadedFile {
         path: path.clone(),
         ..LoadedFile::default()
     };
-    if bytes.contains(&0) {
-        file.errors.push(LoadError::Binary {
-            path: path.to_string(),
-        });
-        return file;
-    }
-    let mut text = match String::from_utf8(bytes) {
+    let text = match decode::text(&path, bytes) {
         Ok(text) => text,
         Err(error) => {
-            file.errors.push(LoadError::InvalidUtf8 {
-                path: path.to_string(),
-                offset: error.utf8_error().valid_up_to(),
-            });
+            file.errors.push(error);
             return file;
         }
     };
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
     for chunk in split::documents(&text) {
-        match yaml::parse_documents(chunk.text, chunk.first_line) {
+        if let Some(problem) = chunk.problem {
+            file.errors.push(LoadError::Parse {
+                path: path.to_string(),
+                document: chunk.index,
+                location: Some(problem.location),
+                message: problem.message,
+            });
+            continue;
+        }
+        match yaml::parse_documents(chunk.text, chunk.start) {
             Ok(documents) => {
                 for parsed in documents {
                     let map = Arc::new(SourceMap::new(parsed.root));
@@ -136,10 +146,7 @@ pub fn load_bytes(path: Arc<str>, bytes: Vec<u8>) -> LoadedFile {
             Err(failure) => file.errors.push(LoadError::Parse {
                 path: path.to_string(),
                 document: chunk.index,
-                location: failure.location.or(Some(Location {
-                    line: chunk.first_line,
-                    column: 1,
-                })),
+                location: failure.location.or(Some(chunk.start)),
                 message: failure.message,
             }),
         }
@@ -217,5 +224,7 @@ pub enum InputArg {
     Stdin,
 }
 
+#[cfg(test)]
+mod input_tests;
 #[cfg(test)]
 mod tests;

@@ -3,24 +3,48 @@
 //! Splitting before parsing means a syntax error in one document cannot hide the documents
 //! after it, and each document is parsed with its own resource budget.
 
+use super::{json, yaml};
+use crate::location::Location;
+
 /// One document of a stream.
 pub(crate) struct Chunk<'a> {
     /// 0-based document index in the file.
     pub(crate) index: usize,
-    /// The line (1-based) at which the chunk's text starts in the file.
-    pub(crate) first_line: u32,
+    /// Where the chunk's text starts in the file.
+    pub(crate) start: Location,
     pub(crate) text: &'a str,
+    /// Set when splitting already found that the chunk does not parse.
+    pub(crate) problem: Option<Problem>,
+}
+
+/// Why a chunk does not parse, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    pub(crate) message: String,
+    pub(crate) location: Location,
 }
 
 /// Splits YAML at separator lines (`---` alone or followed by a comment), or a JSON text into
 /// its concatenated values.
+///
+/// A text that starts with `{` or `[` is JSON unless its first value is broken JSON but good
+/// YAML (a flow-style YAML document), so a broken first record of an NDJSON file is reported
+/// as JSON and the records after it still load.
 pub(crate) fn documents(text: &str) -> Vec<Chunk<'_>> {
-    if looks_like_json(text)
-        && let Some(chunks) = json_values(text)
-    {
-        return chunks;
+    if !looks_like_json(text) {
+        return yaml_documents(text);
     }
-    yaml_documents(text)
+    let chunks = json::values(text);
+    if chunks.first().is_some_and(|c| c.problem.is_some()) {
+        let yaml = yaml_documents(text);
+        if yaml
+            .first()
+            .is_some_and(|c| yaml::parse_documents(c.text, c.start).is_ok())
+        {
+            return yaml;
+        }
+    }
+    chunks
 }
 
 fn looks_like_json(text: &str) -> bool {
@@ -34,23 +58,24 @@ fn yaml_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut offset = 0usize;
     for (line_no, line) in (1u32..).zip(text.split_inclusive('\n')) {
         if is_separator(line) {
-            chunks.push(Chunk {
-                index: chunks.len(),
-                first_line: start_line,
-                text: &text[start..offset],
-            });
+            chunks.push(yaml_chunk(chunks.len(), start_line, &text[start..offset]));
             // The separator line itself stays out of both documents.
             start = offset + line.len();
             start_line = line_no + 1;
         }
         offset += line.len();
     }
-    chunks.push(Chunk {
-        index: chunks.len(),
-        first_line: start_line,
-        text: &text[start..],
-    });
+    chunks.push(yaml_chunk(chunks.len(), start_line, &text[start..]));
     chunks
+}
+
+fn yaml_chunk(index: usize, line: u32, text: &str) -> Chunk<'_> {
+    Chunk {
+        index,
+        start: Location { line, column: 1 },
+        text,
+        problem: None,
+    }
 }
 
 fn is_separator(line: &str) -> bool {
@@ -63,41 +88,6 @@ fn is_separator(line: &str) -> bool {
     }
 }
 
-/// Splits concatenated JSON values; `None` when the text is not JSON after all, so the YAML
-/// parser can report the problem with its position.
-fn json_values(text: &str) -> Option<Vec<Chunk<'_>>> {
-    let mut chunks = Vec::new();
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
-    let mut start = 0usize;
-    loop {
-        match stream.next() {
-            None => break,
-            Some(Ok(_)) => {
-                let end = stream.byte_offset();
-                let value_start =
-                    start + text[start..end].len() - text[start..end].trim_start().len();
-                let first_line = line_of(text, value_start);
-                chunks.push(Chunk {
-                    index: chunks.len(),
-                    first_line,
-                    text: &text[value_start..end],
-                });
-                start = end;
-            }
-            Some(Err(_)) => return None,
-        }
-    }
-    Some(chunks)
-}
-
-fn line_of(text: &str, offset: usize) -> u32 {
-    let newlines = text.as_bytes()[..offset]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count();
-    u32::try_from(newlines).unwrap_or(u32::MAX - 1) + 1
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,7 +98,7 @@ mod tests {
         let chunks = documents(text);
         let texts: Vec<_> = chunks.iter().map(|c| c.text).collect();
         assert_eq!(texts, ["a: 1\n", "b: 2\n", "c: 3\n---not: a separator\n"]);
-        let lines: Vec<_> = chunks.iter().map(|c| c.first_line).collect();
+        let lines: Vec<_> = chunks.iter().map(|c| c.start.line).collect();
         assert_eq!(lines, [1, 3, 5]);
     }
 
@@ -118,6 +108,6 @@ mod tests {
         let chunks = documents(text);
         let texts: Vec<_> = chunks.iter().map(|c| c.text).collect();
         assert_eq!(texts, ["{\"a\": 1}", "{\"b\": [1,\n 2]}"]);
-        assert_eq!(chunks[1].first_line, 3);
+        assert_eq!(chunks[1].start.line, 3);
     }
 }

@@ -215,3 +215,115 @@ fn crd_bodies_are_parsed_for_errors_but_not_built() {
         "a syntax error inside a skipped body is still reported"
     );
 }
+
+#[test]
+fn resource_limits_are_said_in_plain_words() {
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let file = load_str("deep.yaml", &deep);
+    let message = file.errors[0].to_string();
+    assert!(
+        message.ends_with(": nesting deeper than 128 levels"),
+        "{message}"
+    );
+
+    let mut lol = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        lol.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let file = load_str("lol.yaml", &lol);
+    let message = file.errors[0].to_string();
+    assert!(message.contains("aliases (`*name`)"), "{message}");
+    assert!(
+        !message.contains('{') && !message.contains('='),
+        "{message}"
+    );
+}
+
+fn pod_json(name: &str) -> String {
+    format!("{{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {{\"name\": \"{name}\"}}}}")
+}
+
+#[test]
+fn a_bad_ndjson_line_is_reported_at_its_line_and_the_rest_load() {
+    let broken = [
+        ("{\"apiVersion\": \"v1\",, \"kind\": \"Pod\"}", 3, 21),
+        ("{\"apiVersion\": \"v1\", \"kind\": \"Pod\"", 3, 1),
+        ("{\"apiVersion\": \"v1\", \"kind\": \"Po}", 3, 30),
+        ("oops, not JSON", 3, 1),
+    ];
+    for (line, at_line, at_column) in broken {
+        let text = format!(
+            "{}\n{}\n{line}\n{}\n{}\n",
+            pod_json("a"),
+            pod_json("b"),
+            pod_json("c"),
+            pod_json("d")
+        );
+        let file = load_str("s.ndjson", &text);
+        let names: Vec<_> = file.objects.iter().map(Object::name).collect();
+        assert_eq!(names, ["a", "b", "c", "d"], "{line}");
+        assert_eq!(file.errors.len(), 1, "{line}: {:?}", file.errors);
+        assert_eq!(
+            file.errors[0].location(),
+            Some(Location {
+                line: at_line,
+                column: at_column
+            }),
+            "{line}: {}",
+            file.errors[0]
+        );
+        assert!(
+            file.errors[0]
+                .to_string()
+                .starts_with(&format!("s.ndjson:{at_line}:"))
+        );
+        assert_eq!(file.objects[3].resolve("/metadata/name").location.line, 5);
+    }
+}
+
+#[test]
+fn a_json_value_after_another_on_the_same_line_has_file_columns() {
+    let text = format!("{} {}\n", pod_json("a"), pod_json("b"));
+    let file = load_str("line.json", &text);
+    assert_eq!(file.objects.len(), 2);
+    let second = file.objects[1].resolve("/metadata/name").location;
+    let column = u32::try_from(text.rfind("\"name\"").unwrap_or(0) + 1).unwrap_or(0);
+    assert_eq!(second, Location { line: 1, column });
+}
+
+#[test]
+fn flow_style_yaml_that_starts_like_json_is_still_yaml() {
+    let file = load_str(
+        "flow.yaml",
+        "{apiVersion: v1, kind: Pod, metadata: {name: a}}\n",
+    );
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert_eq!(file.objects.len(), 1);
+}
+
+#[test]
+fn utf16_files_load_with_positions() {
+    let text = format!("{POD_HEAD}spec:\n  hostPID: true\n");
+    for big_endian in [false, true] {
+        let mut bytes = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in text.encode_utf16() {
+            bytes.extend(if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        let file = load_bytes(Arc::from("u16.yaml"), bytes);
+        assert!(file.errors.is_empty(), "{:?}", file.errors);
+        assert_eq!(file.objects.len(), 1);
+        assert_eq!(file.objects[0].resolve("/spec/hostPID").location.line, 6);
+        assert_eq!(file.text, text);
+    }
+}

@@ -11,6 +11,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use serde_saphyr::Spanned;
 
+use super::limits;
 use crate::location::{Location, PosChildren, PosNode};
 
 /// Limits that keep a hostile document bounded in time and memory.
@@ -18,11 +19,11 @@ use crate::location::{Location, PosChildren, PosNode};
 /// Nesting of 128 is well above what real manifests reach (the deepest CRD in the corpus nests 35) and
 /// far below what would strain the stack. The node and event budgets admit documents of tens of
 /// megabytes; beyond that a document fails with a clear error instead of growing without bound.
-const MAX_DEPTH: usize = 128;
-const MAX_NODES: usize = 5_000_000;
-const MAX_EVENTS: usize = 20_000_000;
-const MAX_ALIASES: usize = 10_000;
-const MAX_REPLAYED_EVENTS: usize = 100_000;
+pub(super) const MAX_DEPTH: usize = 128;
+pub(super) const MAX_NODES: usize = 5_000_000;
+pub(super) const MAX_EVENTS: usize = 20_000_000;
+pub(super) const MAX_ALIASES: usize = 10_000;
+pub(super) const MAX_REPLAYED_EVENTS: usize = 100_000;
 
 /// A parsed document: the value and where each of its nodes came from.
 pub(crate) struct ParsedDocument {
@@ -56,11 +57,11 @@ fn options() -> serde_saphyr::Options {
 }
 
 /// Parses every document of `text` (usually exactly one: the caller splits streams).
-/// Empty and comment-only documents yield nothing. `first_line` shifts reported lines so they
-/// count from the start of the file.
+/// Empty and comment-only documents yield nothing. `start` is where `text` begins in the file,
+/// so reported positions count from the start of the file.
 pub(crate) fn parse_documents(
     text: &str,
-    first_line: u32,
+    start: Location,
 ) -> Result<Vec<ParsedDocument>, ParseFailure> {
     let documents: Vec<Spanned<Root>> = serde_saphyr::from_multiple_with_options(text, options())
         .map_err(|error| ParseFailure {
@@ -68,15 +69,15 @@ pub(crate) fn parse_documents(
         location: error
             .location()
             .filter(|l| l.line() > 0)
-            .map(|l| shift(l, first_line)),
+            .map(|l| shift(location_of(&l), start)),
     })?;
     Ok(documents
         .into_iter()
         .map(|doc| {
             let Root(located) = doc.value;
             let mut root = located.node;
-            root.location = shift(doc.referenced, first_line);
-            shift_children(&mut root.children, first_line);
+            root.location = shift(location_of(&doc.referenced), start);
+            shift_children(&mut root.children, start);
             ParsedDocument {
                 value: located.value,
                 root,
@@ -86,6 +87,9 @@ pub(crate) fn parse_documents(
 }
 
 fn describe(error: &serde_saphyr::Error) -> String {
+    if let Some(limit) = limits::describe(error) {
+        return limit;
+    }
     let rendered = error.without_snippet().to_string();
     // The location is reported separately, so drop serde-saphyr's " at line X, column Y".
     let trimmed = match rendered.find(" at line ") {
@@ -95,21 +99,27 @@ fn describe(error: &serde_saphyr::Error) -> String {
     trimmed.trim().to_string()
 }
 
-fn shift(location: serde_saphyr::Location, first_line: u32) -> Location {
+/// A position within the chunk, moved to where the chunk starts in the file: lines after the
+/// first shift down, and the first line also shifts right when the chunk starts mid-line (a
+/// JSON value after another on the same line).
+fn shift(location: Location, start: Location) -> Location {
+    let line_offset = start.line.saturating_sub(1);
+    let column_offset = if location.line == 1 {
+        start.column.saturating_sub(1)
+    } else {
+        0
+    };
     Location {
-        line: u32::try_from(location.line())
-            .unwrap_or(u32::MAX)
-            .saturating_add(first_line.saturating_sub(1)),
-        column: u32::try_from(location.column()).unwrap_or(u32::MAX),
+        line: location.line.saturating_add(line_offset),
+        column: location.column.saturating_add(column_offset),
     }
 }
 
-/// Lines were counted within the document; make them count within the file.
-fn shift_children(children: &mut PosChildren, first_line: u32) {
-    if first_line <= 1 {
+/// Positions were counted within the chunk; make them count within the file.
+fn shift_children(children: &mut PosChildren, start: Location) {
+    if start.line <= 1 && start.column <= 1 {
         return;
     }
-    let offset = first_line - 1;
     // An explicit stack: the tree can be as deep as MAX_DEPTH.
     let mut stack: Vec<&mut PosChildren> = vec![children];
     while let Some(children) = stack.pop() {
@@ -117,13 +127,13 @@ fn shift_children(children: &mut PosChildren, first_line: u32) {
             PosChildren::Leaf => {}
             PosChildren::Sequence(items) => {
                 for item in items {
-                    item.location.line = item.location.line.saturating_add(offset);
+                    item.location = shift(item.location, start);
                     stack.push(&mut item.children);
                 }
             }
             PosChildren::Mapping(entries) => {
                 for (_, item) in entries {
-                    item.location.line = item.location.line.saturating_add(offset);
+                    item.location = shift(item.location, start);
                     stack.push(&mut item.children);
                 }
             }
