@@ -56,10 +56,11 @@ pub struct CheckedObject {
     pub rules: Vec<&'static RuleDef>,
 }
 
-/// Something about the run itself the user should know (an expired or unused exception).
+/// Something about the run itself the user should know (an expired or unused exception, a
+/// symbolic link not followed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
-    /// `expired-exception` or `unused-exception`.
+    /// `expired-exception`, `unused-exception` or `skipped-link`.
     pub kind: &'static str,
     pub file: String,
     pub line: Option<u32>,

@@ -80,7 +80,11 @@ pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
 /// Scans the inputs and returns the report, sorted.
 pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
     let engine = context.engine;
-    let (sources, walk_errors) = loader::discover(inputs);
+    let loader::Discovery {
+        sources,
+        errors: walk_errors,
+        skipped_links,
+    } = loader::discovery(inputs);
     let mut outcomes: Vec<FileOutcome> = sources
         .par_iter()
         .with_max_len(1)
@@ -143,6 +147,16 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
             message: n.message,
         })
         .collect();
+    // A link inside a scanned directory may point out of the tree (into /etc, another
+    // checkout): it is not followed, and the report says so rather than skipping it silently.
+    report
+        .notices
+        .extend(skipped_links.iter().map(|link| Notice {
+            kind: "skipped-link",
+            file: link.display().to_string(),
+            line: None,
+            message: "symbolic link not followed inside a directory; name it on the command line to scan what it points to".to_string(),
+        }));
     report.sort();
     report
 }

@@ -128,3 +128,46 @@ fn terminal_escapes_in_a_manifest_are_shown_escaped() {
     assert!(!text.contains('\u{7}'), "{text}");
     assert!(text.contains("\\u{1b}"), "{text}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_directory_walk_does_not_follow_links_out_of_the_tree_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside");
+    let tree = dir.path().join("tree");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::create_dir_all(&tree).unwrap();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec:\n  containers:\n  - {name: c, image: r.example.com/i:1, securityContext: {privileged: true}}\n";
+    std::fs::write(outside.join("pod.yaml"), pod).unwrap();
+    std::os::unix::fs::symlink(&outside, tree.join("linked")).unwrap();
+
+    let output = scan(dir.path(), &["--format", "json", "tree"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["findings"], 0, "{report}");
+    let notices = report["notices"].as_array().unwrap();
+    assert!(
+        notices.iter().any(|n| n["type"] == "skipped-link"
+            && n["file"].as_str().unwrap().ends_with("linked")),
+        "{notices:?}"
+    );
+    // Named on the command line, the link is read.
+    let output = scan(dir.path(), &["--format", "json", "tree/linked"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        report["summary"]["findings"].as_u64().unwrap() > 0,
+        "{report}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_with_a_clear_error() {
+    let output = scan(Path::new("/"), &["/dev/zero"]);
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("not a regular file"), "{shown}");
+}

@@ -12,7 +12,10 @@ use super::CONFIG_FILE_NAMES;
 /// The first `.palisade.yaml` (or `.yml`) in the path's directory or above it, up to and
 /// including the repository root or the home directory, whichever comes first.
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    discover_within(start, std::env::var_os("HOME").map(PathBuf::from).as_deref())
+    discover_within(
+        start,
+        std::env::var_os("HOME").map(PathBuf::from).as_deref(),
+    )
 }
 
 fn discover_within(start: &Path, home: Option<&Path>) -> Option<PathBuf> {
