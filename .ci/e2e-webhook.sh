@@ -351,5 +351,18 @@ else
   fail "palisade install's manifests are accepted and its own pods pass its own webhook" "$out"
 fi
 
+# What a current server gets and 1.20 could not: the PodDisruptionBudget and matchConditions.
+if [ "$server_minor" -ge 21 ]; then
+  set +e
+  out=$(k -n palisade-install get poddisruptionbudgets.v1.policy -o name 2>&1)
+  conditions=$(k get validatingwebhookconfiguration palisade -o 'jsonpath={.webhooks[*].matchConditions[*].name}' 2>/dev/null)
+  set -e
+  if [[ "$out" == poddisruptionbudget.policy/* ]] && { [ "$server_minor" -lt 28 ] || [ -n "$conditions" ]; }; then
+    pass "palisade install's PodDisruptionBudget (policy/v1) and webhook matchConditions are applied" "$out"$'\n'"matchConditions: $conditions"
+  else
+    fail "palisade install's PodDisruptionBudget (policy/v1) and webhook matchConditions are applied" "$out"$'\n'"matchConditions: $conditions"
+  fi
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
