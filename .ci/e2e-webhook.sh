@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# End-to-end test of `palisade serve` behind a real kube-apiserver (1.20.2, from ../shared/kube):
-# denials, warnings, exemptions and both failure policies, as a cluster's users see them.
+# End-to-end test of `palisade serve` behind a real kube-apiserver: denials, warnings, exemptions
+# and both failure policies, as a cluster's users see them.
 #
 # Usage: .ci/e2e-webhook.sh   (PALISADE_BIN=path uses that binary instead of building one)
+# The control plane comes from the ensure.sh/up.sh/down.sh in PALISADE_KUBE_DIR: by default
+# testenv/cluster (a current release); ../shared/kube gives the older 1.20 one.
 # Prints PASS/FAIL per check and a final "N passed, M failed"; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
-kube="$repo/../shared/kube"
+kube=${PALISADE_KUBE_DIR:-$repo/testenv/cluster}
 
 passed=0
 failed=0
@@ -54,6 +56,9 @@ echo "== Kubernetes control plane"
 # shellcheck disable=SC1091
 . "$state/env"
 k() { timeout 60 "$KUBECTL" --request-timeout=30s "$@"; }
+# The server's minor version: what it lacks before 1.21 is worked around below.
+server_minor=$(k version -o json | awk -F'"' '/"serverVersion"/ { s = 1 } s && $2 == "minor" { print $4 + 0; exit }')
+echo "kube-apiserver 1.$server_minor"
 
 echo "== palisade binary"
 if [ -n "${PALISADE_BIN:-}" ]; then
@@ -110,10 +115,11 @@ start_serve() {
 echo "== palisade serve"
 start_serve
 
-# Namespaces: 1.20 sets no kubernetes.io/metadata.name label, so set it as newer servers do.
+# Namespaces: servers before 1.21 set no kubernetes.io/metadata.name label; set it as newer ones do.
 for ns in e2e e2e-exempt legacy-billing; do
   k create namespace "$ns" >/dev/null
-  k label namespace "$ns" "kubernetes.io/metadata.name=$ns" palisade-e2e=yes >/dev/null
+  k label namespace "$ns" palisade-e2e=yes >/dev/null
+  if [ "$server_minor" -lt 21 ]; then k label namespace "$ns" "kubernetes.io/metadata.name=$ns" >/dev/null; fi
 done
 
 webhook_config() {
@@ -313,15 +319,21 @@ else
 fi
 
 echo "== palisade install, applied to the API server"
-# 1.20 has no policy/v1, so the PodDisruptionBudget is left out; --kube-version 1.20 leaves out
-# matchConditions. The webhook it registers cannot be reached here (no kube-proxy), so with
+# Applied as printed, PodDisruptionBudget (policy/v1) and matchConditions included; only a server
+# older than 1.21 gets --kube-version (no matchConditions) and no PodDisruptionBudget (no
+# policy/v1). The webhook it registers cannot be reached here (no kube-proxy), so with
 # failurePolicy Fail only the namespaceSelector lets Palisade's own pods be created.
 # Its configuration exempts a namespace by pattern, which a namespaceSelector cannot express:
 # the API server must accept the webhook configuration all the same.
 printf 'webhook:\n  exempt-namespaces: [kube-system, "legacy-*"]\n' > "$work/install-config.yaml"
-manifests=$("$bin" install --generate-certs --namespace palisade-install --kube-version 1.20 \
-    --config "$work/install-config.yaml" --check rbac,configmaps \
-  | awk 'BEGIN { RS = "\n---\n" } !/\nkind: PodDisruptionBudget\n/ { printf "%s\n---\n", $0 }')
+install_args=(install --generate-certs --namespace palisade-install
+  --config "$work/install-config.yaml" --check rbac,configmaps)
+if [ "$server_minor" -ge 21 ]; then
+  manifests=$("$bin" "${install_args[@]}")
+else
+  manifests=$("$bin" "${install_args[@]}" --kube-version "1.$server_minor" \
+    | awk 'BEGIN { RS = "\n---\n" } !/\nkind: PodDisruptionBudget\n/ { printf "%s\n---\n", $0 }')
+fi
 run "$manifests" apply
 if [ "$rc" -eq 0 ]; then
   for _ in $(seq 1 60); do
@@ -337,6 +349,19 @@ if [ "$rc" -eq 0 ]; then
   pass "palisade install's manifests are accepted and its own pods pass its own webhook" "$(k -n palisade-install get deployment,pods -o name 2>&1)"
 else
   fail "palisade install's manifests are accepted and its own pods pass its own webhook" "$out"
+fi
+
+# What a current server gets and 1.20 could not: the PodDisruptionBudget and matchConditions.
+if [ "$server_minor" -ge 21 ]; then
+  set +e
+  out=$(k -n palisade-install get poddisruptionbudgets.v1.policy -o name 2>&1)
+  conditions=$(k get validatingwebhookconfiguration palisade -o 'jsonpath={.webhooks[*].matchConditions[*].name}' 2>/dev/null)
+  set -e
+  if [[ "$out" == poddisruptionbudget.policy/* ]] && { [ "$server_minor" -lt 28 ] || [ -n "$conditions" ]; }; then
+    pass "palisade install's PodDisruptionBudget (policy/v1) and webhook matchConditions are applied" "$out"$'\n'"matchConditions: $conditions"
+  else
+    fail "palisade install's PodDisruptionBudget (policy/v1) and webhook matchConditions are applied" "$out"$'\n'"matchConditions: $conditions"
+  fi
 fi
 
 echo "$passed passed, $failed failed"
