@@ -456,13 +456,20 @@ fn overridden_checks_report_a_field_once_as_the_baseline_finding() {
 }
 
 #[test]
-fn restricted_volumes_judge_unknown_sources_but_allow_an_implicit_empty_dir() {
+fn restricted_volumes_allow_a_volume_without_a_known_source_as_an_implicit_empty_dir() {
+    // The API server drops fields that are no volume source and defaults a volume without a
+    // source to `emptyDir` before admission; upstream's "unknown" type is never reached.
     let mut pod = restricted_pod();
-    pod["spec"]["volumes"] =
-        json!([{"name": "a"}, {"name": "b", "hostPath": null}, {"name": "c", "futureVolume": {}}]);
+    pod["spec"]["volumes"] = json!([
+        {"name": "a"},
+        {"name": "b", "hostPath": null},
+        {"name": "c", "futureVolume": {}},
+        {"name": "d", "HostPath": {"path": "/"}},
+        {"name": "e", "nfs": {}},
+    ]);
     assert_eq!(
         findings(&pod, Restricted, 37),
-        [found("pss-restricted-volumes", "/spec/volumes/2")]
+        [found("pss-restricted-volumes", "/spec/volumes/4/nfs")]
     );
 }
 
