@@ -691,3 +691,42 @@ fn null_fields_count_as_unset() {
     }]);
     assert_eq!(findings(&pod, Restricted, 37), []);
 }
+
+#[test]
+fn host_network_makes_container_ports_host_ports_in_pods_only() {
+    // The API server defaults hostPort to containerPort for the regular and init containers of
+    // a Pod with hostNetwork, before admission; not for ephemeral containers, not in templates.
+    let mut pod = restricted_pod();
+    pod["spec"]["hostNetwork"] = json!(true);
+    pod["spec"]["containers"][0]["ports"] = json!([{"containerPort": 8080}, {"containerPort": 0}]);
+    pod["spec"]["initContainers"] =
+        json!([{"name": "init", "ports": [{"containerPort": 53, "hostPort": 0}]}]);
+    pod["spec"]["ephemeralContainers"] =
+        json!([{"name": "debug", "ports": [{"containerPort": 9000}]}]);
+    let found_in_pod = findings(&pod, Baseline, 37);
+    assert_eq!(
+        found_in_pod,
+        [
+            found("pss-host-namespaces", "/spec/hostNetwork"),
+            found(
+                "pss-host-ports",
+                "/spec/initContainers/0/ports/0/containerPort"
+            ),
+            found("pss-host-ports", "/spec/containers/0/ports/0/containerPort"),
+        ]
+    );
+
+    let deployment = json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "d"},
+        "spec": {"template": {"spec": pod["spec"].clone()}},
+    });
+    assert_eq!(
+        findings(&deployment, Baseline, 37),
+        [found(
+            "pss-host-namespaces",
+            "/spec/template/spec/hostNetwork"
+        )]
+    );
+}
