@@ -126,10 +126,15 @@ impl<'a> ContainerView<'a> {
 }
 
 impl<'a> PodSpecView<'a> {
-    /// The pod spec of `object`, if its kind runs pods and the spec is a mapping.
+    /// The pod spec of `object`, if its kind runs pods and the spec is a mapping. A spec that
+    /// is absent or `null` is an empty one, as the API server decodes it: the pod metadata
+    /// (annotations) is still there to judge.
     pub fn of(object: &'a Object) -> Option<Self> {
         let path = TemplatePath::for_object(object)?;
-        let spec = object.value.pointer(path.spec_pointer())?.as_object()?;
+        let spec = match object.value.pointer(path.spec_pointer()) {
+            None | Some(Value::Null) => &*EMPTY,
+            Some(spec) => spec.as_object()?,
+        };
         let metadata = object
             .value
             .pointer(path.metadata_pointer())
@@ -199,7 +204,9 @@ impl<'a> PodSpecView<'a> {
         self.get(&["os", "name"])?.as_str()
     }
 
-    /// Init, regular and ephemeral containers, in that order, with their pointers.
+    /// Init, regular and ephemeral containers, in that order, with their pointers. A `null`
+    /// entry is an empty container, as the API server decodes it (and as Pod Security
+    /// Admission then judges it); an entry of another type is skipped.
     pub fn containers(&self) -> impl Iterator<Item = ContainerView<'a>> + 'a {
         let spec = self.spec;
         let spec_pointer = self.path.spec_pointer();
@@ -215,7 +222,11 @@ impl<'a> PodSpecView<'a> {
                 .flatten()
                 .enumerate()
                 .filter_map(move |(index, value)| {
-                    let value = value.as_object()?;
+                    let value = match value {
+                        Value::Object(map) => map,
+                        Value::Null => &*EMPTY,
+                        _ => return None,
+                    };
                     let name = value.get("name").and_then(Value::as_str).unwrap_or("");
                     Some(ContainerView {
                         kind,
@@ -279,6 +290,42 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn null_container_entries_are_empty_containers() {
+        let file = load_str(
+            "p.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [null, {name: app}, 3]\n",
+        );
+        let pod = PodSpecView::of(&file.objects[0]).expect("a pod has a pod spec");
+        let containers: Vec<_> = pod
+            .containers()
+            .map(|c| (c.name, c.value.len(), c.pointer))
+            .collect();
+        assert_eq!(
+            containers,
+            [
+                ("", 0, "/spec/containers/0".to_string()),
+                ("app", 1, "/spec/containers/1".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_null_or_absent_spec_is_empty_and_keeps_the_metadata() {
+        for spec in ["spec: null\n", ""] {
+            let file = load_str(
+                "p.yaml",
+                &format!(
+                    "apiVersion: v1\nkind: Pod\nmetadata: {{name: p, annotations: {{a: b}}}}\n{spec}"
+                ),
+            );
+            let pod = PodSpecView::of(&file.objects[0]).expect("an empty pod spec");
+            assert!(pod.spec().is_empty());
+            assert_eq!(pod.containers().count(), 0);
+            assert!(pod.annotations().is_some_and(|a| a.contains_key("a")));
+        }
     }
 
     #[test]

@@ -456,13 +456,20 @@ fn overridden_checks_report_a_field_once_as_the_baseline_finding() {
 }
 
 #[test]
-fn restricted_volumes_judge_unknown_sources_but_allow_an_implicit_empty_dir() {
+fn restricted_volumes_allow_a_volume_without_a_known_source_as_an_implicit_empty_dir() {
+    // The API server drops fields that are no volume source and defaults a volume without a
+    // source to `emptyDir` before admission; upstream's "unknown" type is never reached.
     let mut pod = restricted_pod();
-    pod["spec"]["volumes"] =
-        json!([{"name": "a"}, {"name": "b", "hostPath": null}, {"name": "c", "futureVolume": {}}]);
+    pod["spec"]["volumes"] = json!([
+        {"name": "a"},
+        {"name": "b", "hostPath": null},
+        {"name": "c", "futureVolume": {}},
+        {"name": "d", "HostPath": {"path": "/"}},
+        {"name": "e", "nfs": {}},
+    ]);
     assert_eq!(
         findings(&pod, Restricted, 37),
-        [found("pss-restricted-volumes", "/spec/volumes/2")]
+        [found("pss-restricted-volumes", "/spec/volumes/4/nfs")]
     );
 }
 
@@ -683,4 +690,43 @@ fn null_fields_count_as_unset() {
         }
     }]);
     assert_eq!(findings(&pod, Restricted, 37), []);
+}
+
+#[test]
+fn host_network_makes_container_ports_host_ports_in_pods_only() {
+    // The API server defaults hostPort to containerPort for the regular and init containers of
+    // a Pod with hostNetwork, before admission; not for ephemeral containers, not in templates.
+    let mut pod = restricted_pod();
+    pod["spec"]["hostNetwork"] = json!(true);
+    pod["spec"]["containers"][0]["ports"] = json!([{"containerPort": 8080}, {"containerPort": 0}]);
+    pod["spec"]["initContainers"] =
+        json!([{"name": "init", "ports": [{"containerPort": 53, "hostPort": 0}]}]);
+    pod["spec"]["ephemeralContainers"] =
+        json!([{"name": "debug", "ports": [{"containerPort": 9000}]}]);
+    let found_in_pod = findings(&pod, Baseline, 37);
+    assert_eq!(
+        found_in_pod,
+        [
+            found("pss-host-namespaces", "/spec/hostNetwork"),
+            found(
+                "pss-host-ports",
+                "/spec/initContainers/0/ports/0/containerPort"
+            ),
+            found("pss-host-ports", "/spec/containers/0/ports/0/containerPort"),
+        ]
+    );
+
+    let deployment = json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "d"},
+        "spec": {"template": {"spec": pod["spec"].clone()}},
+    });
+    assert_eq!(
+        findings(&deployment, Baseline, 37),
+        [found(
+            "pss-host-namespaces",
+            "/spec/template/spec/hostNetwork"
+        )]
+    );
 }

@@ -1,6 +1,7 @@
 //! PSS `hostPorts`: container ports bound on the node's network interfaces.
 
-use palisade_model::PodSpecView;
+use palisade_model::{ContainerKind, PodSpecView};
+use serde_json::Value;
 
 use super::{entries, set, show};
 use crate::declare_rule;
@@ -13,6 +14,10 @@ declare_rule! {
     /// Reports every entry of a container's `ports` (init, regular or ephemeral) that sets a
     /// non-zero `hostPort`. This is the Pod Security Standards baseline check `hostPorts`;
     /// only `0` or unset is allowed.
+    ///
+    /// In a `Pod` with `hostNetwork: true`, the API server sets the `hostPort` of every port of
+    /// a regular or init container that has none to its `containerPort` before admission, so
+    /// such a port is reported too (pod templates are not defaulted this way).
     ///
     /// ## Why is this bad?
     /// A host port exposes the container on the node's own addresses, bypassing Services and
@@ -61,22 +66,44 @@ declare_rule! {
 }
 
 fn check(pod: &PodSpecView<'_>, _version: PssVersion, out: &mut Vec<Violation>) {
+    let defaults_host_ports = host_network_pod(pod);
     for container in pod.containers() {
+        let defaulted = defaults_host_ports && container.kind != ContainerKind::Ephemeral;
         for (port, pointer) in entries(container.get(&["ports"]), &container.pointer_to(&["ports"]))
         {
-            let host_port = set(port.get("hostPort"));
-            if host_port.is_none_or(|p| p.as_f64() == Some(0.0)) {
-                continue;
-            }
+            let host_port = set(port.get("hostPort")).filter(|p| !is_zero(p));
+            let (field, value) = match host_port {
+                Some(value) => ("hostPort", value),
+                None => match set(port.get("containerPort")).filter(|p| defaulted && !is_zero(p)) {
+                    Some(value) => ("containerPort", value),
+                    None => continue,
+                },
+            };
+            let how = if field == "hostPort" {
+                ""
+            } else {
+                " (hostNetwork makes the containerPort a hostPort)"
+            };
             out.push(Violation::new(
-                format!("{pointer}/hostPort"),
+                format!("{pointer}/{field}"),
                 format!(
-                    "hostPort: {} uses hostPort {}",
+                    "hostPort: {} uses hostPort {}{how}",
                     container.describe(),
-                    show(host_port)
+                    show(Some(value))
                 ),
                 "remove hostPort (or set it to 0) and expose the containerPort through a Service",
             ));
         }
     }
+}
+
+fn is_zero(port: &Value) -> bool {
+    port.as_f64() == Some(0.0)
+}
+
+/// A `Pod` (not a template) with `hostNetwork: true`, whose ports the API server defaults.
+fn host_network_pod(pod: &PodSpecView<'_>) -> bool {
+    pod.object.kind == "Pod"
+        && pod.object.group().is_empty()
+        && pod.get(&["hostNetwork"]) == Some(&Value::Bool(true))
 }

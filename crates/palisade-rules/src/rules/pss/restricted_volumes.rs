@@ -14,9 +14,10 @@ declare_rule! {
     /// `configMap`, `csi`, `downwardAPI`, `emptyDir`, `ephemeral`, `image`,
     /// `persistentVolumeClaim`, `projected` or `secret`. That includes `hostPath`, the in-tree
     /// network and cloud volumes (`nfs`, `iscsi`, `rbd`, `cephfs`, `gcePersistentDisk`,
-    /// `awsElasticBlockStore`, ...), `gitRepo`, `flexVolume`, and a volume whose fields are no
-    /// volume source the check knows (upstream's "unknown" type). A volume with only a `name`
-    /// is allowed: the API server makes it an `emptyDir` before admission. This is the Pod
+    /// `awsElasticBlockStore`, ...), `gitRepo` and `flexVolume`. A volume with no known source
+    /// (only a `name`, null sources, or fields that are no volume source, which the API server
+    /// drops) is allowed: the API server makes it an `emptyDir` before admission, so
+    /// upstream's "unknown" type is never reached there. This is the Pod
     /// Security Standards restricted check `restrictedVolumes`; it replaces
     /// `hostPathVolumes` at the restricted level, and a `hostPath` volume is still reported
     /// once, by `pss-host-path-volumes`.
@@ -118,42 +119,24 @@ fn check(pod: &PodSpecView<'_>, _version: PssVersion, out: &mut Vec<Violation>) 
         {
             continue;
         }
-        // The API server gives a volume without any source an `emptyDir` before admission
-        // (upstream's fixtures pass such a volume as an "implicit empty dir").
-        let fields: Vec<&str> = volume
+        // A volume with none of the known sources is an implicit `emptyDir`: the API server
+        // drops fields that are no volume source and defaults the source before admission.
+        let Some(source) = RESTRICTED
             .iter()
-            .filter(|(k, v)| *k != "name" && !v.is_null())
-            .map(|(k, _)| k.as_str())
-            .collect();
-        if fields.is_empty() {
+            .find(|source| set(volume.get(**source)).is_some())
+        else {
             continue;
-        }
-        let name = show(volume.get("name"));
-        let restricted = RESTRICTED
-            .iter()
-            .find(|source| set(volume.get(**source)).is_some());
-        let violation = match restricted {
-            // The pointer of a hostPath volume must equal pss-host-path-volumes' so that the
-            // engine reports the volume once.
-            Some(source) => Violation::new(
-                format!("{pointer}/{source}"),
-                format!(
-                    "restricted volume types: volume {name} uses restricted volume type \"{source}\""
-                ),
-                "use a configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, \
-                 projected or secret volume",
-            ),
-            None => Violation::new(
-                pointer,
-                format!(
-                    "restricted volume types: volume {name} uses restricted volume type \"unknown\" \
-                     (fields {} are not a known volume source)",
-                    fields.join(", ")
-                ),
-                "give the volume one of the sources configMap, csi, downwardAPI, emptyDir, ephemeral, image, \
-                 persistentVolumeClaim, projected or secret",
-            ),
         };
-        out.push(violation);
+        // The pointer of a hostPath volume must equal pss-host-path-volumes' so that the
+        // engine reports the volume once.
+        out.push(Violation::new(
+            format!("{pointer}/{source}"),
+            format!(
+                "restricted volume types: volume {} uses restricted volume type \"{source}\"",
+                show(volume.get("name"))
+            ),
+            "use a configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, \
+             projected or secret volume",
+        ));
     }
 }
