@@ -83,6 +83,70 @@ def scan_denied(binary, directory, level, version):
     return {Path(f["file"]).stem for f in report["findings"] if f["code"].startswith("PSS")}
 
 
+def namespace_for(api_conn, api, level, version, created):
+    """The namespace labelled for a level and version, created on first use."""
+    namespace = f"pss-{level}-{version.replace('.', '-')}"
+    if namespace not in created:
+        labels = {
+            "pod-security.kubernetes.io/enforce": level,
+            "pod-security.kubernetes.io/enforce-version": version,
+        }
+        status, body = request(api_conn, api, "POST", "/api/v1/namespaces",
+                               {"apiVersion": "v1", "kind": "Namespace",
+                                "metadata": {"name": namespace, "labels": labels}})
+        if status not in (201, 409):
+            raise RuntimeError(f"creating {namespace}: {status} {body}")
+        created[namespace] = labels
+    return namespace, created[namespace]
+
+
+def judge_generated(env, api_conn, api, serve_conn, serve, disagreements):
+    """Generated pods (GENERATED: the oracle's judged JSONL): the API server's verdict must be
+    upstream's library's, and palisade serve's too."""
+    counts = {"generated": 0, "generated_agree": 0, "generated_invalid": 0}
+    created = {}
+    path = env.get("GENERATED")
+    if not path:
+        return counts
+    with open(path, encoding="utf-8") as lines:
+        for index, line in enumerate(lines):
+            record = json.loads(line)
+            pod, level, version = record["pod"], record["level"], record["version"]
+            namespace, labels = namespace_for(api_conn, api, level, version, created)
+            pod.setdefault("metadata", {})
+            pod["metadata"] = dict(pod["metadata"] or {}, namespace=namespace, name=f"generated-{index}")
+            status, body = request(api_conn, api, "POST", f"/api/v1/namespaces/{namespace}/pods?dryRun=All", pod)
+            counts["generated"] += 1
+            if status == 201:
+                api_verdict = "admit"
+            elif status == 403 and "PodSecurity" in body.get("message", ""):
+                api_verdict = "deny"
+            else:
+                # Invalid for the API (validation runs before PodSecurity) or not decodable.
+                counts["generated_invalid"] += 1
+                continue
+            upstream = "admit" if record["allowed"] else "deny"
+            review = {
+                "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                "request": {
+                    "uid": f"generated-{index}",
+                    "kind": {"group": "", "version": "v1", "kind": "Pod"},
+                    "resource": {"group": "", "version": "v1", "resource": "pods"},
+                    "namespace": namespace, "name": f"generated-{index}", "operation": "CREATE",
+                    "userInfo": {"username": "parity"}, "object": pod,
+                    "namespaceObject": {"metadata": {"name": namespace, "labels": labels}},
+                },
+            }
+            status, answer = request(serve_conn, serve, "POST", "/validate", review)
+            serve_verdict = "admit" if status == 200 and answer["response"]["allowed"] else "deny"
+            verdicts = {"api": api_verdict, "upstream library": upstream, "serve": serve_verdict}
+            if len(set(verdicts.values())) == 1:
+                counts["generated_agree"] += 1
+            else:
+                disagreements.append((f"generated record {index} ({level} {version})", verdicts))
+    return counts
+
+
 def main():
     env = os.environ
     fixtures = Path(env["FIXTURES"])
@@ -157,6 +221,8 @@ def main():
                         counts["agree"] += 1
                     else:
                         disagreements.append((f"{level}/{version}/{outcome}/{name}", verdicts))
+    generated_counts = judge_generated(env, api_conn, api, serve_conn, serve, disagreements)
+    counts.update(generated_counts)
     print(json.dumps(counts))
     for line in invalid[:10]:
         print(f"INVALID (rejected by API validation, compared with the expected outcome only) {line}")

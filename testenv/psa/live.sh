@@ -41,5 +41,11 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-FIXTURES="$fixtures" SERVE_URL="https://127.0.0.1:$port" PALISADE_BIN="$PALISADE_BIN" \
+# A sample of generated pods too, with upstream's library's verdicts to compare with.
+generated="$state/generated.jsonl"
+oracle="$("$here/oracle.sh")"
+"$oracle" generate --seed "${PALISADE_LIVE_SEED:-1}" --count "${PALISADE_LIVE_GENERATED:-2000}" \
+  | "$oracle" judge > "$generated"
+
+GENERATED="$generated" FIXTURES="$fixtures" SERVE_URL="https://127.0.0.1:$port" PALISADE_BIN="$PALISADE_BIN" \
   python3 "$here/live.py"

@@ -28,15 +28,7 @@ while [ $# -gt 0 ]; do
 done
 
 # The oracle is cached per upstream version and per source, so that an edit rebuilds it.
-version="$(awk '$1 == "k8s.io/pod-security-admission" { print $2 }' "$here/go.mod")"
-digest="$(cd "$here" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-12)"
-cache="${PALISADE_TESTENV_CACHE:-$HOME/.cache/palisade-testenv}"
-oracle="$cache/psa-oracle-$version-$digest"
-if [ ! -x "$oracle" ]; then
-  mkdir -p "$cache"
-  echo "building psa-oracle ($version) into $oracle"
-  (cd "$here" && nice -n 10 go build -trimpath -o "$oracle.tmp" . && mv "$oracle.tmp" "$oracle")
-fi
+oracle="$("$here/oracle.sh")"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
