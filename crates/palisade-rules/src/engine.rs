@@ -25,6 +25,10 @@ pub struct Settings {
     pub severity_overrides: HashMap<&'static str, Severity>,
     /// Codes of rules that do not run.
     pub disabled: HashSet<&'static str>,
+    /// Findings kept per rule and object; the rest are only counted
+    /// ([`ObjectResult::omitted_under`]). The admission webhook bounds the memory of one review
+    /// with it (a pod with 10,000 containers has tens of thousands of findings); `None` keeps all.
+    pub max_findings_per_rule: Option<usize>,
 }
 
 /// Runs the registry's rules over objects.
@@ -44,6 +48,8 @@ pub struct ObjectResult {
     pss: Vec<PssEntry>,
     /// The overrides of the enabled restricted checks: (baseline check ID, from minor version).
     overrides: Arc<[(&'static str, u16)]>,
+    /// Findings of profile-independent rules beyond `max_findings_per_rule`, counted only.
+    omitted: Vec<(&'static RuleDef, usize)>,
 }
 
 /// The violations of one PSS check over a range of policy versions.
@@ -55,6 +61,8 @@ struct PssEntry {
     /// First minor version for which they no longer hold (exclusive); `None` is open-ended.
     until: Option<u16>,
     findings: Vec<Finding>,
+    /// Findings beyond `max_findings_per_rule`, counted only.
+    omitted: usize,
 }
 
 impl Engine {
@@ -122,6 +130,9 @@ impl Engine {
                     }
                 }
                 Check::Set { .. } => {}
+            }
+            if let Some(extra) = self.cap(&mut violations) {
+                result.omitted.push((rule, extra));
             }
             let severity = self.severity(rule);
             result.findings.extend(
@@ -204,16 +215,28 @@ impl Engine {
             if violations.is_empty() {
                 continue;
             }
+            let omitted = self.cap(&mut violations).unwrap_or(0);
             out.push(PssEntry {
                 check,
                 from,
                 until,
+                omitted,
                 findings: violations
                     .drain(..)
                     .map(|v| finding(rule, severity, object_ref, v))
                     .collect(),
             });
         }
+    }
+}
+
+impl Engine {
+    /// Cuts violations to the configured cap; how many were cut, if any.
+    fn cap(&self, violations: &mut Vec<Violation>) -> Option<usize> {
+        let cap = self.settings.max_findings_per_rule?;
+        let extra = violations.len().checked_sub(cap).filter(|n| *n > 0)?;
+        violations.truncate(cap);
+        Some(extra)
     }
 }
 
@@ -301,5 +324,31 @@ impl ObjectResult {
         let mut all = self.findings.clone();
         all.extend(self.pss_findings(profile));
         all
+    }
+
+    /// Findings beyond the engine's per-rule cap under a profile, by rule: counted, not kept.
+    pub fn omitted_under(&self, profile: PssProfile) -> Vec<(&'static RuleDef, usize)> {
+        let mut out = self.omitted.clone();
+        if profile.level == PssLevel::Privileged {
+            return out;
+        }
+        let minor = profile.version.minor();
+        for entry in &self.pss {
+            let in_force =
+                entry.check.level <= profile.level && covers(entry.from, entry.until, minor);
+            let overridden = profile.level == PssLevel::Restricted
+                && self
+                    .overrides
+                    .iter()
+                    .any(|&(b, from)| b == entry.check.id && from <= minor);
+            if let (true, false, Some(first)) = (
+                in_force && entry.omitted > 0,
+                overridden,
+                entry.findings.first(),
+            ) {
+                out.push((first.rule, entry.omitted));
+            }
+        }
+        out
     }
 }

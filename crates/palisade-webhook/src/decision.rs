@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use kube_core::admission::{AdmissionResponse, Operation};
 use palisade_rules::config::WebhookMode;
 use palisade_rules::exceptions::IGNORE_ANNOTATION;
-use palisade_rules::{Finding, PssProfile};
+use palisade_rules::{Finding, PssProfile, RuleDef};
 
 use crate::policy::{Exemption, Policy};
 use crate::review::{self, Request};
@@ -20,8 +20,12 @@ use crate::review::{self, Request};
 #[derive(Debug)]
 pub struct Decision {
     pub outcome: Outcome,
-    /// Every finding on the object, waived ones included (with `mode: None`).
+    /// Every finding on the object, waived ones included (with `mode: None`), up to the
+    /// engine's per-rule cap.
     pub findings: Vec<Judged>,
+    /// Findings beyond the per-rule cap: counted per rule in its mode, not kept (exceptions
+    /// are not applied to them).
+    pub omitted: Vec<(&'static RuleDef, WebhookMode, usize)>,
     pub response: AdmissionResponse,
 }
 
@@ -88,6 +92,7 @@ pub fn decide(policy: &Policy, request: Request, today: &str) -> Decision {
     let pass = |outcome| Decision {
         outcome,
         findings: Vec::new(),
+        omitted: Vec::new(),
         response: review::allowed(&request.uid),
     };
     if matches!(request.operation, Operation::Delete | Operation::Connect) {
@@ -128,9 +133,13 @@ pub fn decide(policy: &Policy, request: Request, today: &str) -> Decision {
             && object
                 .annotations()
                 .is_some_and(|a| a.contains_key(IGNORE_ANNOTATION)));
-    let findings: Vec<Judged> = policy
-        .engine()
-        .evaluate_under(object, profile)
+    let result = policy.engine().evaluate_under(object, profile);
+    let omitted: Vec<(&'static RuleDef, WebhookMode, usize)> = result
+        .omitted_under(profile)
+        .into_iter()
+        .map(|(rule, count)| (rule, policy.mode_of(rule), count))
+        .collect();
+    let findings: Vec<Judged> = result
         .findings_under(profile)
         .into_iter()
         .map(|mut finding| {
@@ -145,7 +154,7 @@ pub fn decide(policy: &Policy, request: Request, today: &str) -> Decision {
             Judged { finding, mode }
         })
         .collect();
-    let response = respond(&request, &findings);
+    let response = respond(&request, &findings, &omitted);
     let outcome = if response.allowed {
         Outcome::Allowed
     } else {
@@ -154,21 +163,34 @@ pub fn decide(policy: &Policy, request: Request, today: &str) -> Decision {
     Decision {
         outcome,
         findings,
+        omitted,
         response,
     }
 }
 
 /// Builds the response from the judged findings.
-fn respond(request: &Request, findings: &[Judged]) -> AdmissionResponse {
+fn respond(
+    request: &Request,
+    findings: &[Judged],
+    omitted: &[(&'static RuleDef, WebhookMode, usize)],
+) -> AdmissionResponse {
     let mut response = review::allowed(&request.uid);
     let in_mode = |mode| findings.iter().filter(move |j| j.mode == Some(mode));
+    let uncounted = |mode| -> usize {
+        omitted
+            .iter()
+            .filter(|(_, m, _)| *m == mode)
+            .map(|(_, _, n)| n)
+            .sum()
+    };
     let enforced: Vec<&Finding> = in_mode(WebhookMode::Enforce).map(|j| &j.finding).collect();
     if !enforced.is_empty() {
         let subject = request
             .object
             .as_ref()
             .map_or_else(|| request.kind.clone(), |o| o.object_ref().to_string());
-        response = response.deny(denial_message(&subject, &enforced));
+        let total = enforced.len() + uncounted(WebhookMode::Enforce);
+        response = response.deny(denial_message(&subject, &enforced, total));
         response.result.code = 403;
         response.result.reason = "Forbidden".to_string();
     }
@@ -179,15 +201,21 @@ fn respond(request: &Request, findings: &[Judged]) -> AdmissionResponse {
             .take(MAX_WARNINGS)
             .map(|j| clip_line(warning(&j.finding)))
             .collect();
-        if warned.len() > MAX_WARNINGS {
+        let total = warned.len() + uncounted(WebhookMode::Warn);
+        if total > warnings.len() {
             warnings.push(format!(
                 "and {} more Palisade warnings (palisade scan lists them all)",
-                warned.len() - MAX_WARNINGS
+                total - warnings.len()
             ));
         }
         response.warnings = Some(warnings);
     }
     response.audit_annotations = audit_annotations(findings);
+    for (rule, _, count) in omitted.iter().filter(|(_, m, _)| *m == WebhookMode::Audit) {
+        if let Some(value) = response.audit_annotations.get_mut(rule.name) {
+            value.push_str(&format!("; and {count} more"));
+        }
+    }
     response
 }
 
@@ -202,8 +230,9 @@ const MAX_LINE_BYTES: usize = 512;
 
 /// The denial: a first line naming the object, then one line per finding, at most
 /// [`MAX_DENIAL_FINDINGS`] of them and [`MAX_DENIAL_BYTES`] in all, then how many more there are.
-pub fn denial_message(subject: &str, findings: &[&Finding]) -> String {
-    let count = findings.len();
+/// `total` counts the findings beyond the engine's cap too.
+pub fn denial_message(subject: &str, findings: &[&Finding], total: usize) -> String {
+    let count = total.max(findings.len());
     let mut message = clip_line(format!(
         "{subject} has {count} Palisade finding{}:",
         if count == 1 { "" } else { "s" }

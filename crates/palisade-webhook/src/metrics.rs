@@ -130,6 +130,15 @@ impl Metrics {
                 })
                 .inc();
         }
+        for (rule, mode, count) in &decision.omitted {
+            self.findings
+                .get_or_create(&FindingLabels {
+                    rule: rule.code,
+                    mode: mode.as_str(),
+                    kind: metric_kind(&request.kind),
+                })
+                .inc_by(u64::try_from(*count).unwrap_or(u64::MAX));
+        }
     }
 
     /// Counts a request that got an HTTP error (`invalid` for 4xx, `error` for 500).

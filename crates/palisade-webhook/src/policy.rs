@@ -8,6 +8,11 @@ use palisade_rules::{Engine, Finding, PssProfile, RuleDef, Waiver};
 
 use crate::review::UserInfo;
 
+/// Findings kept per rule for one review; the rest are counted. A denial lists at most 20, so
+/// this loses nothing a client sees, and bounds the memory of a review with thousands of
+/// containers (tens of thousands of findings, hundreds of MiB, before the cap).
+pub const MAX_FINDINGS_PER_RULE: usize = 50;
+
 /// The namespace exempt by default besides the webhook's own: the control plane's.
 pub const KUBE_SYSTEM: &str = "kube-system";
 
@@ -61,8 +66,10 @@ impl Policy {
         if let Some(own) = own_namespace.filter(|ns| !ns.is_empty()) {
             namespaces.push(glob_literal(own));
         }
+        let mut settings = config.settings;
+        settings.max_findings_per_rule = Some(MAX_FINDINGS_PER_RULE);
         Ok(Self {
-            engine: Engine::new(config.settings),
+            engine: Engine::new(settings),
             exceptions: config.exceptions,
             exempt_namespaces: patterns(&namespaces, "exempt-namespaces")?,
             exempt_users: patterns(&webhook.exempt_users, "exempt-users")?,

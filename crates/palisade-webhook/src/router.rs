@@ -252,6 +252,13 @@ fn log(request: &RequestSummary, decision: &Decision, elapsed: Duration) {
             None => counts.push((key.0, key.1, 1)),
         }
     }
+    for (rule, mode, count) in &decision.omitted {
+        let key = (rule.code, mode.as_str());
+        match counts.iter_mut().find(|(c, m, _)| (*c, *m) == key) {
+            Some(entry) => entry.2 += count,
+            None => counts.push((key.0, key.1, *count)),
+        }
+    }
     let mut rules = String::new();
     for (code, mode, count) in counts {
         if !rules.is_empty() {

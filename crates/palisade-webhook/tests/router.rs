@@ -327,6 +327,23 @@ async fn a_pod_with_thousands_of_findings_gets_a_bounded_answer() {
         "{message}"
     );
     assert!(message.lines().count() <= 22, "{message}");
+    // The count covers findings beyond the engine's per-rule cap too: at least one per
+    // privileged container, and the closing line accounts for all that are not listed.
+    let total: usize = message
+        .split(" has ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(total >= 2_000, "{message}");
+    let listed = message.lines().filter(|l| l.starts_with("- [")).count();
+    assert!(
+        message.ends_with(&format!(
+            "- and {} more (palisade scan lists them all)",
+            total - listed
+        )),
+        "{message}"
+    );
 
     let response = review(&app("webhook:\n  default-mode: warn\n"), &review_json).await;
     let warnings = response["warnings"].as_array().unwrap();
