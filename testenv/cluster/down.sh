@@ -31,22 +31,8 @@ if [ ! -f "$STATE/.palisade-kube-state" ]; then
 fi
 RUN=$STATE/run
 
-start_time() {
-  local s
-  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  s=${s##*) }
-  # shellcheck disable=SC2086
-  set -- $s
-  echo "${20}"
-}
-alive() { # alive PID START EXE
-  local exe state
-  exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
-  [ "$exe" = "$3" ] || [ "$exe" = "$3 (deleted)" ] || return 1
-  [ "$(start_time "$1")" = "$2" ] || return 1
-  state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
-  [ "$state" != Z ]
-}
+# shellcheck source=proc.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/proc.sh"
 wait_gone() { # wait_gone PID START EXE TICKS(0.25s)
   local _
   for _ in $(seq 1 "$4"); do

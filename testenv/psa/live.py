@@ -100,7 +100,39 @@ def namespace_for(api_conn, api, level, version, created):
     return namespace, created[namespace]
 
 
-def judge_generated(env, api_conn, api, serve_conn, serve, disagreements):
+def api_verdict(api_conn, api, namespace, pod):
+    """A server-side dry-run create: ("admit" | "deny" | None, status, message). None when the
+    API server refused it for anything but PodSecurity (422: validation runs first)."""
+    status, body = request(api_conn, api, "POST", f"/api/v1/namespaces/{namespace}/pods?dryRun=All", pod)
+    message = body.get("message", "")
+    if status == 201:
+        return "admit", status, message
+    if status == 403 and "PodSecurity" in message:
+        return "deny", status, message
+    return None, status, message
+
+
+def serve_verdict(serve_conn, serve, uid, namespace, labels, pod):
+    """palisade serve's answer to the AdmissionReview the API server would send for the pod,
+    with the namespace's labels; None when it answered with an HTTP error."""
+    review = {
+        "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+        "request": {
+            "uid": uid,
+            "kind": {"group": "", "version": "v1", "kind": "Pod"},
+            "resource": {"group": "", "version": "v1", "resource": "pods"},
+            "namespace": namespace, "name": pod["metadata"]["name"], "operation": "CREATE",
+            "userInfo": {"username": "parity"}, "object": pod,
+            "namespaceObject": {"metadata": {"name": namespace, "labels": labels}},
+        },
+    }
+    status, answer = request(serve_conn, serve, "POST", "/validate", review)
+    if status != 200:
+        return None
+    return "admit" if answer["response"]["allowed"] else "deny"
+
+
+def judge_generated(env, api_conn, api_state, serve_conn, serve, disagreements):
     """Generated pods (GENERATED: the oracle's judged JSONL): the API server's verdict must be
     upstream's library's, and palisade serve's too."""
     counts = {"generated": 0, "generated_agree": 0, "generated_invalid": 0}
@@ -112,34 +144,17 @@ def judge_generated(env, api_conn, api, serve_conn, serve, disagreements):
         for index, line in enumerate(lines):
             record = json.loads(line)
             pod, level, version = record["pod"], record["level"], record["version"]
-            namespace, labels = namespace_for(api_conn, api, level, version, created)
-            pod.setdefault("metadata", {})
-            pod["metadata"] = dict(pod["metadata"] or {}, namespace=namespace, name=f"generated-{index}")
-            status, body = request(api_conn, api, "POST", f"/api/v1/namespaces/{namespace}/pods?dryRun=All", pod)
+            namespace, labels = namespace_for(api_conn, api_state, level, version, created)
+            pod["metadata"] = dict(pod.get("metadata") or {}, namespace=namespace, name=f"generated-{index}")
             counts["generated"] += 1
-            if status == 201:
-                api_verdict = "admit"
-            elif status == 403 and "PodSecurity" in body.get("message", ""):
-                api_verdict = "deny"
-            else:
+            api, _, _ = api_verdict(api_conn, api_state, namespace, pod)
+            if api is None:
                 # Invalid for the API (validation runs before PodSecurity) or not decodable.
                 counts["generated_invalid"] += 1
                 continue
             upstream = "admit" if record["allowed"] else "deny"
-            review = {
-                "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-                "request": {
-                    "uid": f"generated-{index}",
-                    "kind": {"group": "", "version": "v1", "kind": "Pod"},
-                    "resource": {"group": "", "version": "v1", "resource": "pods"},
-                    "namespace": namespace, "name": f"generated-{index}", "operation": "CREATE",
-                    "userInfo": {"username": "parity"}, "object": pod,
-                    "namespaceObject": {"metadata": {"name": namespace, "labels": labels}},
-                },
-            }
-            status, answer = request(serve_conn, serve, "POST", "/validate", review)
-            serve_verdict = "admit" if status == 200 and answer["response"]["allowed"] else "deny"
-            verdicts = {"api": api_verdict, "upstream library": upstream, "serve": serve_verdict}
+            serve_answer = serve_verdict(serve_conn, serve, f"generated-{index}", namespace, labels, pod) or "deny"
+            verdicts = {"api": api, "upstream library": upstream, "serve": serve_answer}
             if len(set(verdicts.values())) == 1:
                 counts["generated_agree"] += 1
             else:
@@ -159,19 +174,11 @@ def main():
 
     counts = {"fixtures": 0, "api_denied": 0, "api_admitted": 0, "api_invalid": 0, "agree": 0}
     disagreements, invalid = [], []
+    created = {}
     for level in LEVELS:
         versions = sorted((p.name for p in (fixtures / level).iterdir()), key=lambda v: int(v.split(".")[1]))
         for version in versions:
-            namespace = f"pss-{level}-{version.replace('.', '-')}"
-            labels = {
-                "pod-security.kubernetes.io/enforce": level,
-                "pod-security.kubernetes.io/enforce-version": version,
-            }
-            status, body = request(api_conn, api, "POST", "/api/v1/namespaces",
-                                   {"apiVersion": "v1", "kind": "Namespace",
-                                    "metadata": {"name": namespace, "labels": labels}})
-            if status not in (201, 409):
-                raise RuntimeError(f"creating {namespace}: {status} {body}")
+            namespace, labels = namespace_for(api_conn, api, level, version, created)
             for outcome in ("pass", "fail"):
                 directory = fixtures / level / version / outcome
                 if not directory.is_dir():
@@ -182,45 +189,28 @@ def main():
                     pod["metadata"]["namespace"] = namespace
                     # Fixture names use `_`, which object names may not.
                     pod["metadata"]["name"] = name.replace("_", "-")
-                    status, body = request(api_conn, api, "POST",
-                                           f"/api/v1/namespaces/{namespace}/pods?dryRun=All", pod)
-                    if status == 201:
-                        api_verdict = "admit"
-                    elif status == 403 and "PodSecurity" in body.get("message", ""):
-                        api_verdict = "deny"
-                    elif status == 422:
+                    where = f"{level}/{version}/{outcome}/{name}"
+                    api_answer, status, message = api_verdict(api_conn, api, namespace, pod)
+                    if api_answer is None and status == 422:
                         # Rejected by validation before admission: PodSecurity never saw it.
-                        api_verdict = None
                         counts["api_invalid"] += 1
-                        invalid.append(f"{level}/{version}/{outcome}/{name}: {body.get('message', '')[:200]}")
-                    else:
-                        raise RuntimeError(f"{level}/{version}/{outcome}/{name}: {status} {body.get('message')}")
-                    review = {
-                        "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-                        "request": {
-                            "uid": f"{namespace}-{name}",
-                            "kind": {"group": "", "version": "v1", "kind": "Pod"},
-                            "resource": {"group": "", "version": "v1", "resource": "pods"},
-                            "namespace": namespace, "name": name, "operation": "CREATE",
-                            "userInfo": {"username": "parity"}, "object": pod,
-                            "namespaceObject": {"metadata": {"name": namespace, "labels": labels}},
-                        },
-                    }
-                    status, answer = request(serve_conn, serve, "POST", "/validate", review)
-                    if status != 200:
-                        raise RuntimeError(f"palisade serve answered {status}: {answer}")
-                    serve_verdict = "admit" if answer["response"]["allowed"] else "deny"
+                        invalid.append(f"{where}: {message[:200]}")
+                    elif api_answer is None:
+                        raise RuntimeError(f"{where}: {status} {message}")
+                    serve_answer = serve_verdict(serve_conn, serve, f"{namespace}-{name}", namespace, labels, pod)
+                    if serve_answer is None:
+                        raise RuntimeError(f"{where}: palisade serve answered with an HTTP error")
                     scan_verdict = "deny" if name in scanned else "admit"
                     expected = "admit" if outcome == "pass" else "deny"
                     counts["fixtures"] += 1
-                    verdicts = {"expected": expected, "scan": scan_verdict, "serve": serve_verdict}
-                    if api_verdict is not None:
-                        counts["api_denied" if api_verdict == "deny" else "api_admitted"] += 1
-                        verdicts["api"] = api_verdict
+                    verdicts = {"expected": expected, "scan": scan_verdict, "serve": serve_answer}
+                    if api_answer is not None:
+                        counts["api_denied" if api_answer == "deny" else "api_admitted"] += 1
+                        verdicts["api"] = api_answer
                     if len(set(verdicts.values())) == 1:
                         counts["agree"] += 1
                     else:
-                        disagreements.append((f"{level}/{version}/{outcome}/{name}", verdicts))
+                        disagreements.append((where, verdicts))
     generated_counts = judge_generated(env, api_conn, api, serve_conn, serve, disagreements)
     counts.update(generated_counts)
     print(json.dumps(counts))

@@ -29,6 +29,25 @@ pub struct Decision {
     pub response: AdmissionResponse,
 }
 
+impl Decision {
+    /// Every finding as (rule code, mode or `waived`, count): one per kept finding, and the
+    /// counted ones beyond the engine's cap per rule. What metrics and logs tally.
+    pub fn tallies(&self) -> impl Iterator<Item = (&'static str, &'static str, usize)> + '_ {
+        let kept = self.findings.iter().map(|j| {
+            (
+                j.finding.rule.code,
+                j.mode.map_or("waived", WebhookMode::as_str),
+                1,
+            )
+        });
+        let counted = self
+            .omitted
+            .iter()
+            .map(|(rule, mode, count)| (rule.code, mode.as_str(), *count));
+        kept.chain(counted)
+    }
+}
+
 /// A finding and what its rule's mode makes of it.
 #[derive(Debug, Clone)]
 pub struct Judged {
@@ -264,11 +283,7 @@ pub fn denial_message(subject: &str, findings: &[&Finding], total: usize) -> Str
 /// A line cut to [`MAX_LINE_BYTES`] at a character boundary.
 fn clip_line(mut line: String) -> String {
     if line.len() > MAX_LINE_BYTES {
-        let mut end = MAX_LINE_BYTES - 3;
-        while !line.is_char_boundary(end) {
-            end -= 1;
-        }
-        line.truncate(end);
+        line.truncate(crate::logging::boundary_at_most(&line, MAX_LINE_BYTES - 3));
         line.push('…');
     }
     line

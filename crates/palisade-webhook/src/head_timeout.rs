@@ -94,6 +94,13 @@ impl<S> HeadDeadline<S> {
         }
     }
 
+    /// An answer is going out: the next bytes read belong to the next request.
+    fn wrote(&mut self, polled: &Poll<io::Result<usize>>) {
+        if self.phase == Phase::Request && matches!(polled, Poll::Ready(Ok(n)) if *n > 0) {
+            self.phase = Phase::Idle;
+        }
+    }
+
     /// Moves the phase on over bytes just read.
     fn saw(&mut self, bytes: &[u8]) {
         if bytes.is_empty() {
@@ -159,13 +166,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for HeadDeadline<S> {
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
         let polled = Pin::new(&mut this.inner).poll_write(cx, data);
-        // An answer is going out: the next bytes read belong to the next request.
-        if this.phase == Phase::Request
-            && let Poll::Ready(Ok(n)) = polled
-            && n > 0
-        {
-            this.phase = Phase::Idle;
-        }
+        this.wrote(&polled);
         polled
     }
 
@@ -184,12 +185,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for HeadDeadline<S> {
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
         let polled = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
-        if this.phase == Phase::Request
-            && let Poll::Ready(Ok(n)) = polled
-            && n > 0
-        {
-            this.phase = Phase::Idle;
-        }
+        this.wrote(&polled);
         polled
     }
 

@@ -36,15 +36,21 @@ pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
     if text.len() <= MAX_LOGGED {
         return std::borrow::Cow::Borrowed(text);
     }
-    let mut end = MAX_LOGGED;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = boundary_at_most(text, MAX_LOGGED);
     std::borrow::Cow::Owned(format!(
         "{}…(+{} bytes)",
         text.get(..end).unwrap_or_default(),
         text.len() - end
     ))
+}
+
+/// The largest character boundary of `text` at or before byte `max`.
+pub(crate) fn boundary_at_most(text: &str, max: usize) -> usize {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
 }
 
 /// Rejected requests logged per window; the rest are counted and the count is logged with the

@@ -121,23 +121,14 @@ impl Metrics {
         if request.dry_run {
             return;
         }
-        for judged in &decision.findings {
+        for (rule, mode, count) in decision.tallies() {
             self.findings
                 .get_or_create(&FindingLabels {
-                    rule: judged.finding.rule.code,
-                    mode: judged.mode.map_or("waived", |m| m.as_str()),
+                    rule,
+                    mode,
                     kind: metric_kind(&request.kind),
                 })
-                .inc();
-        }
-        for (rule, mode, count) in &decision.omitted {
-            self.findings
-                .get_or_create(&FindingLabels {
-                    rule: rule.code,
-                    mode: mode.as_str(),
-                    kind: metric_kind(&request.kind),
-                })
-                .inc_by(u64::try_from(*count).unwrap_or(u64::MAX));
+                .inc_by(u64::try_from(count).unwrap_or(u64::MAX));
         }
     }
 

@@ -242,21 +242,10 @@ fn busy(app: &App) -> Response {
 /// and findings are summarised per rule and mode.
 fn log(request: &RequestSummary, decision: &Decision, elapsed: Duration) {
     let mut counts: Vec<(&str, &str, usize)> = Vec::new();
-    for judged in &decision.findings {
-        let key = (
-            judged.finding.rule.code,
-            judged.mode.map_or("waived", |m| m.as_str()),
-        );
-        match counts.iter_mut().find(|(c, m, _)| (*c, *m) == key) {
-            Some(entry) => entry.2 += 1,
-            None => counts.push((key.0, key.1, 1)),
-        }
-    }
-    for (rule, mode, count) in &decision.omitted {
-        let key = (rule.code, mode.as_str());
-        match counts.iter_mut().find(|(c, m, _)| (*c, *m) == key) {
+    for (code, mode, count) in decision.tallies() {
+        match counts.iter_mut().find(|(c, m, _)| (*c, *m) == (code, mode)) {
             Some(entry) => entry.2 += count,
-            None => counts.push((key.0, key.1, *count)),
+            None => counts.push((code, mode, count)),
         }
     }
     let mut rules = String::new();
