@@ -148,11 +148,13 @@ EOF
 
 # A pod that every rule accepts: restricted, read-only root, own service account, no token,
 # resources, image pinned by digest from a registry that is not Docker Hub.
-pod() { # name namespace [privileged|writable]
+pod() { # name namespace [privileged|writable|tagged]
   local sc="{allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, readOnlyRootFilesystem: true}"
+  local image="registry.example.com/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
   case "${3:-}" in
     privileged) sc="{privileged: true, capabilities: {drop: [ALL]}, readOnlyRootFilesystem: true}" ;;
     writable) sc="{allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, readOnlyRootFilesystem: false}" ;;
+    tagged) image="registry.example.com/app:1.0" ;;
   esac
   cat <<EOF
 apiVersion: v1
@@ -164,7 +166,7 @@ spec:
   securityContext: {runAsNonRoot: true, runAsUser: 10001, seccompProfile: {type: RuntimeDefault}}
   containers:
   - name: app
-    image: registry.example.com/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+    image: $image
     resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}
     securityContext: $sc
 EOF
@@ -241,6 +243,15 @@ if [ "$rc" -eq 0 ] && grep -q '^Warning: ' <<<"$out" && grep -qiE 'read-only|rea
   pass "a warn-mode rule's warning reaches the client and the pod is created" "$out"
 else
   fail "a warn-mode rule's warning reaches the client and the pod is created" "$out"
+fi
+
+# Below the default fail-on (high), a finding warns and never denies: an image pinned by tag
+# only is informational.
+run "$(pod tagged e2e tagged)" create
+if [ "$rc" -eq 0 ] && grep -q '^Warning: .*image-not-digest-pinned' <<<"$out"; then
+  pass "a pod whose only finding is informational is created, with a warning" "$out"
+else
+  fail "a pod whose only finding is informational is created, with a warning" "$out"
 fi
 
 run "$(deployment bad-deploy e2e privileged)" create
@@ -326,7 +337,7 @@ echo "== palisade install, applied to the API server"
 # Its configuration exempts a namespace by pattern, which a namespaceSelector cannot express:
 # the API server must accept the webhook configuration all the same.
 printf 'webhook:\n  exempt-namespaces: [kube-system, "legacy-*"]\n' > "$work/install-config.yaml"
-install_args=(install --generate-certs --namespace palisade-install
+install_args=(install --generate-certs --namespace palisade-install --create-namespace
   --config "$work/install-config.yaml" --check rbac,configmaps)
 if [ "$server_minor" -ge 21 ]; then
   manifests=$("$bin" "${install_args[@]}")

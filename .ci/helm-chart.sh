@@ -31,4 +31,5 @@ ensure_helm() {
 
 helm="${PALISADE_HELM:-$(ensure_helm)}"
 echo "== $("$helm" version --short)"
-PALISADE_HELM="$helm" cargo test --locked -p palisade --test install -- --ignored --exact helm_chart_renders_what_install_prints
+PALISADE_HELM="$helm" cargo test --locked -p palisade --test install -- --ignored --exact \
+  helm_chart_renders_what_install_prints helm_chart_refuses_system_namespaces_unless_forced

@@ -45,6 +45,13 @@ A label selector cannot match patterns: globs (legacy-*) are left to the webhook
 {{- end }}
 
 {{- define "palisade.validateValues" -}}
+{{- $ns := .Release.Namespace -}}
+{{- if and (or (eq $ns "default") (hasPrefix "kube-" $ns)) (not .Values.force) -}}
+{{- fail (printf "namespace %s is a system namespace: everything in Palisade's namespace is exempt from the webhook, so every pod in it would be admitted unchecked. Use a namespace of Palisade's own, or set force=true" $ns) -}}
+{{- end -}}
+{{- if and .Values.dedicatedNamespace (or (eq $ns "default") (hasPrefix "kube-" $ns)) -}}
+{{- fail "dedicatedNamespace=true puts a namespace-wide default deny and pod quota in place: never in a system namespace" -}}
+{{- end -}}
 {{- if not (has .Values.webhook.failurePolicy (list "Fail" "Ignore")) -}}
 {{- fail "webhook.failurePolicy must be Fail or Ignore" -}}
 {{- end -}}

@@ -60,7 +60,9 @@ pub struct CheckedObject {
 /// symbolic link not followed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
-    /// `expired-exception`, `unused-exception` or `skipped-link`.
+    /// `expired-exception`, `unused-exception`, `skipped-link`, or one about an inline
+    /// exception: `inline-exception-unknown-rule`, `inline-exception-without-reason`,
+    /// `inline-exception-not-on-pods`.
     pub kind: &'static str,
     pub file: String,
     pub line: Option<u32>,

@@ -185,6 +185,11 @@ impl Engine {
         out
     }
 
+    /// A rule's effective severity: the configured one, else its default.
+    pub fn severity_of(&self, rule: &'static RuleDef) -> Severity {
+        self.severity(rule).unwrap_or(rule.severity)
+    }
+
     /// The configured severity of a rule, if configuration overrides its default.
     fn severity(&self, rule: &'static RuleDef) -> Option<Severity> {
         self.settings.severity_overrides.get(rule.code).copied()

@@ -7,6 +7,7 @@ pub mod config;
 mod engine;
 pub mod exceptions;
 mod finding;
+pub mod names;
 pub mod pss;
 pub mod reference;
 mod registry;

@@ -29,9 +29,16 @@ pub fn rule_page(rule: &RuleDef) -> String {
     page.push_str(&rule.documentation());
     page.push_str(&format!(
         "\nSuppress it for an object with the annotation `palisade.dev/ignore: \"{}\"` (and a \
-         `palisade.dev/ignore-reason`), or with an exception in `.palisade.yaml`.\n",
+         `palisade.dev/ignore-reason`), or with an exception in `.palisade.yaml`.",
         rule.name
     ));
+    if matches!(rule.check, Check::Pss(_) | Check::Pod(_)) {
+        page.push_str(
+            " On a workload (Deployment, Job, ...) the annotation goes on its pod template \
+             (`spec.template.metadata.annotations`), which its pods carry.",
+        );
+    }
+    page.push('\n');
     page
 }
 

@@ -9,8 +9,9 @@
 use std::collections::HashMap;
 
 use kube_core::admission::{AdmissionResponse, Operation};
+use palisade_model::Object;
 use palisade_rules::config::WebhookMode;
-use palisade_rules::exceptions::IGNORE_ANNOTATION;
+use palisade_rules::exceptions::{self, IGNORE_ANNOTATION};
 use palisade_rules::{Finding, PssProfile, RuleDef};
 
 use crate::policy::{Exemption, Policy};
@@ -147,16 +148,13 @@ pub fn decide(policy: &Policy, request: Request, today: &str) -> Decision {
         .unwrap_or_else(|| policy.default_profile());
     // Exceptions cost a walk of the pod spec per finding; skip them when none can apply.
     let exceptions = policy.exceptions();
-    let may_be_waived = !exceptions.is_empty()
-        || (policy.honours_inline_exceptions()
-            && object
-                .annotations()
-                .is_some_and(|a| a.contains_key(IGNORE_ANNOTATION)));
+    let annotated = exceptions::has_ignore_annotation(object);
+    let may_be_waived = !exceptions.is_empty() || (policy.honours_inline_exceptions() && annotated);
     let result = policy.engine().evaluate_under(object, profile);
     let omitted: Vec<(&'static RuleDef, WebhookMode, usize)> = result
         .omitted_under(profile)
         .into_iter()
-        .map(|(rule, count)| (rule, policy.mode_of(rule), count))
+        .map(|(rule, count)| (rule, policy.mode_of_rule(rule), count))
         .collect();
     let findings: Vec<Judged> = result
         .findings_under(profile)
@@ -169,11 +167,16 @@ pub fn decide(policy: &Policy, request: Request, today: &str) -> Decision {
             let mode = finding
                 .waiver
                 .is_none()
-                .then(|| policy.mode_of(finding.rule));
+                .then(|| policy.mode_for(finding.rule, finding.severity));
             Judged { finding, mode }
         })
         .collect();
-    let response = respond(&request, &findings, &omitted);
+    let notes = if annotated {
+        inline_notes(object, request.namespace.as_deref(), &findings)
+    } else {
+        Vec::new()
+    };
+    let response = respond(&request, &findings, &omitted, notes);
     let outcome = if response.allowed {
         Outcome::Allowed
     } else {
@@ -192,6 +195,7 @@ fn respond(
     request: &Request,
     findings: &[Judged],
     omitted: &[(&'static RuleDef, WebhookMode, usize)],
+    notes: Vec<String>,
 ) -> AdmissionResponse {
     let mut response = review::allowed(&request.uid);
     let in_mode = |mode| findings.iter().filter(move |j| j.mode == Some(mode));
@@ -229,6 +233,12 @@ fn respond(
         }
         response.warnings = Some(warnings);
     }
+    if !notes.is_empty() {
+        response
+            .warnings
+            .get_or_insert_with(Vec::new)
+            .extend(notes.into_iter().map(clip_line));
+    }
     response.audit_annotations = audit_annotations(findings);
     for (rule, _, count) in omitted.iter().filter(|(_, m, _)| *m == WebhookMode::Audit) {
         if let Some(value) = response.audit_annotations.get_mut(rule.name) {
@@ -236,6 +246,46 @@ fn respond(
         }
     }
     response
+}
+
+/// Most notes about an object's `palisade.dev/ignore` annotation in one response.
+const MAX_INLINE_NOTES: usize = 5;
+
+/// What the client should know about the object's `palisade.dev/ignore` annotations: names
+/// that are no rule, a missing reason, an annotation on a workload's own metadata that its
+/// pods will not carry, and rules it names that the configuration does not let it waive here.
+fn inline_notes(object: &Object, namespace: Option<&str>, findings: &[Judged]) -> Vec<String> {
+    let mut notes: Vec<String> = exceptions::problems(object)
+        .into_iter()
+        .map(|p| p.message)
+        .collect();
+    let unwaived = || {
+        findings
+            .iter()
+            .filter(|j| j.mode.is_some())
+            .map(|j| &j.finding)
+    };
+    if unwaived().any(|f| exceptions::misplaced_on_workload(f, object)) {
+        notes.push(format!(
+            "{IGNORE_ANNOTATION} on the {}'s own metadata does not reach its pods: put it on spec.template.metadata.annotations",
+            object.kind
+        ));
+    }
+    let mut refused: Vec<&str> = unwaived()
+        .filter(|f| exceptions::inline_waiver(f, object).is_some())
+        .map(|f| f.rule.name)
+        .collect();
+    refused.sort_unstable();
+    refused.dedup();
+    if !refused.is_empty() {
+        notes.push(format!(
+            "{IGNORE_ANNOTATION} is not honoured at admission for {} in namespace {}: webhook.inline-exceptions does not permit it",
+            refused.join(", "),
+            namespace.unwrap_or("(none)")
+        ));
+    }
+    notes.truncate(MAX_INLINE_NOTES);
+    notes
 }
 
 /// Findings listed in a denial; the rest are counted.

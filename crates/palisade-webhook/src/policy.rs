@@ -4,7 +4,7 @@
 use palisade_model::Object;
 use palisade_rules::config::{Config, WebhookMode, WebhookSettings};
 use palisade_rules::exceptions::{Exceptions, Pattern, inline_waiver};
-use palisade_rules::{Engine, Finding, PssProfile, RuleDef, Waiver};
+use palisade_rules::{Engine, Finding, PssProfile, RuleDef, Severity, Waiver};
 
 use crate::review::UserInfo;
 
@@ -125,8 +125,20 @@ impl Policy {
         self.webhook.inline_exceptions.namespaces()
     }
 
-    pub fn mode_of(&self, rule: &RuleDef) -> WebhookMode {
-        self.webhook.mode_of(rule)
+    /// The mode for a finding of `rule` at `severity` (its effective severity).
+    pub fn mode_for(&self, rule: &RuleDef, severity: Severity) -> WebhookMode {
+        self.webhook.mode_for(rule, severity)
+    }
+
+    /// The mode for findings of `rule` at its effective severity (those counted beyond the
+    /// per-rule cap).
+    pub fn mode_of_rule(&self, rule: &'static RuleDef) -> WebhookMode {
+        self.mode_for(rule, self.engine.severity_of(rule))
+    }
+
+    /// Which severities are enforced, warned about and audited, one line each.
+    pub fn describe_modes(&self) -> Vec<String> {
+        self.webhook.describe()
     }
 
     /// The exempt namespace patterns, as configured (for logs and docs).

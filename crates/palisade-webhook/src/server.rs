@@ -250,6 +250,7 @@ pub fn run(options: ServeOptions, policy: Policy) -> Result<(), ServeError> {
         } else {
             Vec::new()
         };
+        let modes = policy.describe_modes().join("; ");
         let mut running = start(options, policy).await?;
         tracing::info!(
             listen = %running.addr,
@@ -257,6 +258,7 @@ pub fn run(options: ServeOptions, policy: Policy) -> Result<(), ServeError> {
             rules,
             exempt_namespaces = %exempt.join(","),
             inline_exceptions_in = %if inline.is_empty() { "none".to_string() } else { inline.join(",") },
+            modes = %modes,
             "palisade webhook serving"
         );
         tokio::select! {

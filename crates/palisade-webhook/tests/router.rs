@@ -105,7 +105,9 @@ async fn restricted_pod_is_allowed() {
 
 #[tokio::test]
 async fn deployment_is_checked_through_its_pod_template() {
-    let response = review(&app(""), &fixture("deployment-create.json")).await;
+    // Denying on every severity, so that the medium latest-tag finding is in the denial.
+    let strict = "webhook:\n  fail-on: info\n";
+    let response = review(&app(strict), &fixture("deployment-create.json")).await;
     assert_eq!(response["allowed"], false);
     let message = response["status"]["message"].as_str().unwrap();
     assert!(message.starts_with("Deployment shop/web has "), "{message}");

@@ -53,6 +53,8 @@ struct FileOutcome {
     checked: Vec<CheckedObject>,
     retained: Vec<Retained>,
     secrets: SecretColumns,
+    /// About the inline exceptions written in this file.
+    notices: Vec<Notice>,
 }
 
 /// What a scan needs besides the inputs.
@@ -120,6 +122,7 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
         }
         report.skipped.extend(outcome.skipped.iter().cloned());
         report.errors.extend(outcome.errors.iter().cloned());
+        report.notices.extend(outcome.notices);
         for evaluated in &outcome.evaluated {
             let profile = profile_of(evaluated.namespace.as_deref());
             for finding in evaluated.result.findings_under(profile) {
@@ -132,21 +135,22 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
         }
     }
     scan_set(retained, context, &mut report);
-    report.notices = context
-        .exceptions
-        .notices(&context.today)
-        .into_iter()
-        .map(|n| Notice {
-            kind: if n.expired {
-                "expired-exception"
-            } else {
-                "unused-exception"
-            },
-            file: n.file,
-            line: Some(n.line),
-            message: n.message,
-        })
-        .collect();
+    report.notices.extend(
+        context
+            .exceptions
+            .notices(&context.today)
+            .into_iter()
+            .map(|n| Notice {
+                kind: if n.expired {
+                    "expired-exception"
+                } else {
+                    "unused-exception"
+                },
+                file: n.file,
+                line: Some(n.line),
+                message: n.message,
+            }),
+    );
     // A link inside a scanned directory may point out of the tree (into /etc, another
     // checkout): it is not followed, and the report says so rather than skipping it silently.
     report
@@ -260,10 +264,16 @@ fn scan_object(
     });
     let mut result = engine.evaluate(object);
     let mut locations = HashMap::new();
+    let annotated = exceptions::has_ignore_annotation(object);
+    let mut misplaced = false;
     for finding in result.all_findings_mut() {
         finding.waiver = context
             .exceptions
             .waiver_for(finding, object, &context.today);
+        misplaced |= annotated
+            && finding.waiver.is_none()
+            && context.exceptions.allow_inline()
+            && exceptions::misplaced_on_workload(finding, object);
         let location = locations
             .entry(finding.pointer.clone())
             .or_insert_with(|| locate(object, &finding.pointer, path));
@@ -274,6 +284,9 @@ fn scan_object(
             }
         }
     }
+    if annotated && context.exceptions.allow_inline() {
+        inline_notices(object, path, misplaced, &mut outcome.notices);
+    }
     if !result.findings.is_empty() || result.has_pss_findings() {
         let namespace = object.namespace().map(str::to_string);
         outcome.evaluated.push(Evaluated {
@@ -281,6 +294,34 @@ fn scan_object(
             result,
             locations,
         });
+    }
+}
+
+/// Notices about an object's `palisade.dev/ignore` annotations, where they are written.
+fn inline_notices(object: &Object, path: &Arc<str>, misplaced: bool, out: &mut Vec<Notice>) {
+    let notice = |kind, pointer: &str, message| Notice {
+        kind,
+        file: path.to_string(),
+        line: Some(object.resolve(pointer).location.line),
+        message,
+    };
+    for problem in exceptions::problems(object) {
+        out.push(notice(problem.kind, &problem.pointer, problem.message));
+    }
+    if misplaced {
+        let at = palisade_model::pointer::join(
+            &Object::metadata_pointer("annotations"),
+            exceptions::IGNORE_ANNOTATION,
+        );
+        out.push(notice(
+            "inline-exception-not-on-pods",
+            &at,
+            format!(
+                "{} on {}'s own metadata does not waive findings in its pod template: its pods do not carry it, and the webhook judges them; put it on spec.template.metadata.annotations",
+                exceptions::IGNORE_ANNOTATION,
+                object.object_ref()
+            ),
+        ));
     }
 }
 

@@ -14,12 +14,15 @@ use crate::engine::Settings;
 use crate::exceptions::{Exception, Exceptions, Pattern};
 use crate::pss::{PssLevel, PssVersion};
 use crate::registry::RULES;
-use crate::rule::{Category, RuleDef, Severity};
+use crate::rule::{RuleDef, Severity};
 
 mod discover;
 mod inline;
+mod webhook;
 pub use discover::discover;
 pub use inline::InlineExceptions;
+use webhook::WebhookOptions;
+pub use webhook::{WebhookMode, WebhookSettings};
 
 /// The file names looked for when walking up from the scanned path.
 pub const CONFIG_FILE_NAMES: [&str; 2] = [".palisade.yaml", ".palisade.yml"];
@@ -54,73 +57,6 @@ pub struct Config {
     pub webhook: WebhookSettings,
 }
 
-/// What the admission webhook does with a finding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum WebhookMode {
-    /// Deny the request.
-    Enforce,
-    /// Allow it, with a warning the client shows.
-    Warn,
-    /// Allow it, with an audit annotation.
-    Audit,
-}
-
-impl WebhookMode {
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "enforce" => Some(Self::Enforce),
-            "warn" => Some(Self::Warn),
-            "audit" => Some(Self::Audit),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Enforce => "enforce",
-            Self::Warn => "warn",
-            Self::Audit => "audit",
-        }
-    }
-}
-
-/// The `webhook` section, validated.
-#[derive(Clone, Debug)]
-pub struct WebhookSettings {
-    pub default_mode: WebhookMode,
-    /// Modes by rule code (a category entry is expanded to its rules; a rule's own entry wins).
-    pub modes: HashMap<&'static str, WebhookMode>,
-    /// Namespaces never checked; `None` means the defaults (own namespace and kube-system).
-    pub exempt_namespaces: Option<Vec<String>>,
-    pub exempt_users: Vec<String>,
-    pub exempt_groups: Vec<String>,
-    /// Where `palisade.dev/ignore` is honoured at admission: nowhere unless configured.
-    pub inline_exceptions: InlineExceptions,
-}
-
-impl Default for WebhookSettings {
-    fn default() -> Self {
-        Self {
-            default_mode: WebhookMode::Enforce,
-            modes: HashMap::new(),
-            exempt_namespaces: None,
-            exempt_users: Vec::new(),
-            exempt_groups: Vec::new(),
-            inline_exceptions: InlineExceptions::default(),
-        }
-    }
-}
-
-impl WebhookSettings {
-    /// The mode for a rule.
-    pub fn mode_of(&self, rule: &RuleDef) -> WebhookMode {
-        self.modes
-            .get(rule.code)
-            .copied()
-            .unwrap_or(self.default_mode)
-    }
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Options {
@@ -145,30 +81,6 @@ struct Options {
     exceptions: Option<Vec<Spanned<ExceptionOptions>>>,
     /// How `palisade serve` acts on findings.
     webhook: Option<WebhookOptions>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct WebhookOptions {
-    /// Mode for rules not named in `modes`: enforce, warn or audit. Default: enforce.
-    default_mode: Option<Spanned<String>>,
-    /// Mode per rule (code or name) or category; a rule's own entry wins over its category's.
-    modes: Option<HashMap<Spanned<String>, Spanned<String>>>,
-    /// Namespaces never checked. Default: the webhook's own namespace and kube-system.
-    exempt_namespaces: Option<Vec<String>>,
-    /// Users never checked (e.g. system:serviceaccount:kube-system:replicaset-controller).
-    exempt_users: Option<Vec<String>>,
-    /// Groups never checked.
-    exempt_groups: Option<Vec<String>>,
-    /// Namespaces and rules for which `palisade.dev/ignore` is honoured at admission.
-    inline_exceptions: Option<Spanned<InlineOptions>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct InlineOptions {
-    namespaces: Option<Vec<Spanned<String>>>,
-    rules: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -232,12 +144,16 @@ impl Config {
     }
 }
 
-struct Validator<'a> {
+pub(super) struct Validator<'a> {
     file: &'a str,
 }
 
 impl Validator<'_> {
-    fn error<T>(&self, at: &serde_saphyr::Location, message: String) -> Result<T, ConfigError> {
+    pub(super) fn error<T>(
+        &self,
+        at: &serde_saphyr::Location,
+        message: String,
+    ) -> Result<T, ConfigError> {
         Err(ConfigError {
             file: self.file.to_string(),
             line: u32::try_from(at.line()).unwrap_or(0),
@@ -330,10 +246,7 @@ impl Validator<'_> {
         for (index, entry) in options.exceptions.into_iter().flatten().enumerate() {
             exceptions.push(self.exception(index, entry)?);
         }
-        let webhook = match options.webhook {
-            None => WebhookSettings::default(),
-            Some(webhook) => self.webhook(webhook)?,
-        };
+        let webhook = self.webhook(options.webhook, fail_on)?;
         Ok(Config {
             file: None,
             settings,
@@ -341,70 +254,6 @@ impl Validator<'_> {
             exceptions,
             webhook,
         })
-    }
-
-    fn webhook(&self, options: WebhookOptions) -> Result<WebhookSettings, ConfigError> {
-        let mode = |value: &Spanned<String>, key: &str| match WebhookMode::parse(&value.value) {
-            Some(mode) => Ok(mode),
-            None => self.error(
-                &value.referenced,
-                format!("{key}: `{}` is not enforce, warn or audit", value.value),
-            ),
-        };
-        let mut settings = WebhookSettings::default();
-        if let Some(value) = &options.default_mode {
-            settings.default_mode = mode(value, "webhook.default-mode")?;
-        }
-        // Categories first, so that an entry for a single rule wins over its category's.
-        let mut entries: Vec<_> = options.modes.iter().flatten().collect();
-        entries.sort_by_key(|(key, _)| crate::find_rule(&key.value).is_some());
-        for (key, value) in entries {
-            let mode = mode(value, &format!("webhook.modes.{}", key.value))?;
-            for rule in self.rules_named(key, "webhook.modes")? {
-                settings.modes.insert(rule.code, mode);
-            }
-        }
-        settings.exempt_namespaces = options.exempt_namespaces;
-        settings.exempt_users = options.exempt_users.unwrap_or_default();
-        settings.exempt_groups = options.exempt_groups.unwrap_or_default();
-        if let Some(inline) = options.inline_exceptions {
-            settings.inline_exceptions = self.inline_exceptions(inline)?;
-        }
-        Ok(settings)
-    }
-
-    fn inline_exceptions(
-        &self,
-        entry: Spanned<InlineOptions>,
-    ) -> Result<InlineExceptions, ConfigError> {
-        const KEY: &str = "webhook.inline-exceptions";
-        let options = entry.value;
-        let (Some(namespace_list), Some(rule_list)) = (options.namespaces, options.rules) else {
-            return self.error(
-                &entry.referenced,
-                format!(
-                    "{KEY}: name both `namespaces` and `rules`; an annotation may waive only those rules, only in those namespaces"
-                ),
-            );
-        };
-        let mut namespaces = Vec::new();
-        for item in &namespace_list {
-            match Pattern::new(&item.value) {
-                Ok(pattern) => namespaces.push(pattern),
-                Err(message) => {
-                    return self.error(&item.referenced, format!("{KEY}.namespaces: {message}"));
-                }
-            }
-        }
-        let mut rules = HashSet::new();
-        for item in &rule_list {
-            rules.extend(
-                self.rules_named(item, &format!("{KEY}.rules"))?
-                    .into_iter()
-                    .map(|r| r.code),
-            );
-        }
-        Ok(InlineExceptions::new(namespaces, rules))
     }
 
     /// Codes of the rules that `select` and `ignore` leave on.
@@ -436,29 +285,18 @@ impl Validator<'_> {
     }
 
     /// The rules a code, name, category or `all` stands for.
-    fn rules_named(
+    pub(super) fn rules_named(
         &self,
         item: &Spanned<String>,
         key: &str,
     ) -> Result<Vec<&'static RuleDef>, ConfigError> {
-        let text = item.value.as_str();
-        if text == "all" {
-            return Ok(RULES.to_vec());
+        match crate::names::rules_named(&item.value) {
+            Some(rules) => Ok(rules),
+            None => self.error(
+                &item.referenced,
+                format!("{key}: {}", crate::names::unknown_message(&item.value)),
+            ),
         }
-        if let Some(rule) = crate::find_rule(text) {
-            return Ok(vec![rule]);
-        }
-        if let Some(category) = Category::parse(text) {
-            return Ok(RULES
-                .iter()
-                .copied()
-                .filter(|r| r.category == category)
-                .collect());
-        }
-        self.error(
-            &item.referenced,
-            format!("{key}: `{text}` is not a rule code, rule name or category"),
-        )
     }
 
     fn exception(

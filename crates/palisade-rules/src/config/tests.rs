@@ -101,8 +101,11 @@ fn webhook_modes_expand_categories_and_rules_win() {
     let webhook = &config.webhook;
     let privileged = crate::find_rule("PSS002").expect("registered");
     let host = crate::find_rule("PSS001").expect("registered");
-    assert_eq!(webhook.mode_of(privileged), WebhookMode::Audit);
-    assert_eq!(webhook.mode_of(host), WebhookMode::Enforce);
+    assert_eq!(
+        webhook.mode_for(privileged, Severity::Critical),
+        WebhookMode::Audit
+    );
+    assert_eq!(webhook.mode_for(host, Severity::Info), WebhookMode::Enforce);
     assert_eq!(webhook.default_mode, WebhookMode::Warn);
     assert_eq!(
         webhook.exempt_namespaces.as_deref(),
@@ -111,5 +114,81 @@ fn webhook_modes_expand_categories_and_rules_win() {
     assert!(
         error("webhook:\n  modes:\n    pss-privileged: deny\n")
             .contains("webhook.modes.pss-privileged")
+    );
+}
+
+/// The mode a finding gets from its severity, the thresholds and `default-mode`, for a rule
+/// with no entry of its own in `modes`.
+#[test]
+fn webhook_modes_follow_severity_thresholds() {
+    use Severity::{Critical, High, Info, Low, Medium};
+    use WebhookMode::{Audit, Enforce, Warn};
+    let rule = crate::find_rule("image-not-digest-pinned").expect("registered");
+    let cases: &[(&str, [WebhookMode; 5])] = &[
+        // Critical, High, Medium, Low, Info
+        ("", [Enforce, Enforce, Warn, Warn, Warn]),
+        ("fail-on: medium\n", [Enforce, Enforce, Enforce, Warn, Warn]),
+        (
+            "webhook:\n  fail-on: critical\n",
+            [Enforce, Warn, Warn, Warn, Warn],
+        ),
+        // The webhook's own threshold wins over the top-level one.
+        (
+            "fail-on: info\nwebhook:\n  fail-on: high\n",
+            [Enforce, Enforce, Warn, Warn, Warn],
+        ),
+        (
+            "webhook:\n  warn-on: medium\n",
+            [Enforce, Enforce, Warn, Audit, Audit],
+        ),
+        (
+            "webhook:\n  default-mode: warn\n",
+            [Warn, Warn, Warn, Warn, Warn],
+        ),
+        (
+            "webhook:\n  default-mode: audit\n",
+            [Audit, Audit, Audit, Audit, Audit],
+        ),
+        (
+            "webhook:\n  default-mode: warn\n  warn-on: low\n",
+            [Warn, Warn, Warn, Warn, Audit],
+        ),
+        (
+            "webhook:\n  modes:\n    images: enforce\n",
+            [Enforce, Enforce, Enforce, Enforce, Enforce],
+        ),
+    ];
+    for (text, expected) in cases {
+        let config = Config::parse("t.yaml", text).expect("valid");
+        let got: Vec<WebhookMode> = [Critical, High, Medium, Low, Info]
+            .into_iter()
+            .map(|s| config.webhook.mode_for(rule, s))
+            .collect();
+        assert_eq!(&got, expected, "{text:?}");
+    }
+}
+
+#[test]
+fn webhook_thresholds_are_validated_and_described() {
+    assert!(error("webhook:\n  fail-on: severe\n").contains("webhook.fail-on: `severe`"));
+    assert!(
+        error("webhook:\n  fail-on: medium\n  warn-on: high\n")
+            .contains("webhook.warn-on: `high` is above fail-on (medium)")
+    );
+    assert_eq!(
+        WebhookSettings::default().describe(),
+        ["enforce: critical, high", "warn: medium, low, info"]
+    );
+    let config = Config::parse(
+        "t.yaml",
+        "webhook:\n  default-mode: audit\n  modes:\n    pss-privileged: enforce\n",
+    )
+    .expect("valid");
+    assert_eq!(
+        config.webhook.describe(),
+        [
+            "audit: critical, high, medium, low, info",
+            "1 rule(s) with their own mode in webhook.modes"
+        ]
     );
 }

@@ -1,3 +1,4 @@
+use palisade_rules::Severity;
 use palisade_rules::config::Config;
 use serde_json::{Value, json};
 
@@ -36,8 +37,19 @@ fn codes(decision: &Decision, mode: Option<WebhookMode>) -> Vec<&'static str> {
 fn privileged_pod_is_denied_with_one_line_per_finding() {
     let decision = decide(&policy(""), request(PRIVILEGED, |_| {}), TODAY);
     assert_eq!(decision.outcome, Outcome::Denied);
+    // Only the critical and high findings deny by default; the rest are warnings.
     let enforced = codes(&decision, Some(WebhookMode::Enforce));
     assert!(enforced.contains(&"PSS002"), "{enforced:?}");
+    let warned = codes(&decision, Some(WebhookMode::Warn));
+    assert!(!warned.is_empty(), "{warned:?}");
+    for judged in &decision.findings {
+        let denied = judged.mode == Some(WebhookMode::Enforce);
+        assert_eq!(
+            denied,
+            judged.finding.severity >= Severity::High,
+            "{judged:?}"
+        );
+    }
     let response = &decision.response;
     assert!(!response.allowed);
     assert_eq!(response.uid, "0c9a8d74-9cb7-44dd-b98e-09fd62def2f4");
@@ -48,8 +60,9 @@ fn privileged_pod_is_denied_with_one_line_per_finding() {
         lines.next(),
         Some(
             format!(
-                "Pod shop/debug-tools has {} Palisade findings:",
-                enforced.len()
+                "Pod shop/debug-tools has {} Palisade finding{}:",
+                enforced.len(),
+                if enforced.len() == 1 { "" } else { "s" }
             )
             .as_str()
         )
@@ -60,6 +73,37 @@ fn privileged_pod_is_denied_with_one_line_per_finding() {
             && message.contains("(at spec.containers[0].securityContext.privileged)"),
         "{message}"
     );
+}
+
+/// A hardened pod whose only finding is informational is admitted with a warning, not denied.
+#[test]
+fn an_info_finding_warns_and_never_denies_by_default() {
+    let decision = decide(
+        &policy(""),
+        request(RESTRICTED, |v| {
+            v["request"]["object"]["spec"]["containers"][0]["image"] =
+                json!("registry.example.com/shop/cart:1.4");
+        }),
+        TODAY,
+    );
+    assert_eq!(decision.outcome, Outcome::Allowed);
+    assert_eq!(codes(&decision, Some(WebhookMode::Warn)), ["IMG002"]);
+    let warnings = decision.response.warnings.as_deref().unwrap_or_default();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("[IMG002 image-not-digest-pinned]"),
+        "{warnings:?}"
+    );
+    // The same finding denies when the configuration says so.
+    let strict = decide(
+        &policy("webhook:\n  fail-on: info\n"),
+        request(RESTRICTED, |v| {
+            v["request"]["object"]["spec"]["containers"][0]["image"] =
+                json!("registry.example.com/shop/cart:1.4");
+        }),
+        TODAY,
+    );
+    assert_eq!(strict.outcome, Outcome::Denied);
 }
 
 #[test]
@@ -217,6 +261,97 @@ fn inline_exceptions_apply_only_to_the_configured_namespaces_and_rules() {
         TODAY,
     );
     assert!(codes(&decision, None).is_empty());
+}
+
+/// Where an annotation counts is where the pods carry it: the Deployment and the pods its
+/// controller creates from the template are decided alike.
+#[test]
+fn a_workloads_template_annotation_counts_for_it_and_its_pods_and_its_own_does_not() {
+    let config = "webhook:\n  fail-on: info\n  inline-exceptions:\n    namespaces: [shop]\n    rules: [pod-security]\n";
+    let annotate = |at: &'static str| {
+        move |v: &mut Value| {
+            let metadata = v.pointer_mut(at).unwrap();
+            metadata["annotations"]["palisade.dev/ignore"] = json!("pod-security");
+            metadata["annotations"]["palisade.dev/ignore-reason"] = json!("migration");
+        }
+    };
+    let pss_waived = |decision: &Decision| {
+        let pss: Vec<&Judged> = decision
+            .findings
+            .iter()
+            .filter(|j| j.finding.rule.code.starts_with("PSS"))
+            .collect();
+        assert!(!pss.is_empty());
+        pss.iter().all(|j| j.mode.is_none())
+    };
+    let on_template = decide(
+        &policy(config),
+        request(
+            DEPLOYMENT,
+            annotate("/request/object/spec/template/metadata"),
+        ),
+        TODAY,
+    );
+    assert!(pss_waived(&on_template));
+    // Its pods carry the template's annotations.
+    let pod = decide(
+        &policy(config),
+        request(PRIVILEGED, |v| {
+            annotate("/request/object/metadata")(v);
+            v["request"]["namespace"] = json!("shop");
+        }),
+        TODAY,
+    );
+    assert!(pss_waived(&pod));
+
+    let on_deployment = decide(
+        &policy(config),
+        request(DEPLOYMENT, annotate("/request/object/metadata")),
+        TODAY,
+    );
+    assert!(!pss_waived(&on_deployment));
+    assert_eq!(on_deployment.outcome, Outcome::Denied);
+    let warnings = on_deployment.response.warnings.unwrap_or_default();
+    assert!(
+        warnings.iter().any(|w| w
+            == "palisade.dev/ignore on the Deployment's own metadata does not reach its pods: put it on spec.template.metadata.annotations"),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn the_client_is_told_what_is_wrong_with_an_annotation() {
+    let annotate = |listed: &'static str| {
+        move |v: &mut Value| {
+            v["request"]["object"]["metadata"]["annotations"]["palisade.dev/ignore"] =
+                json!(listed);
+        }
+    };
+    let decision = decide(
+        &policy(""),
+        request(PRIVILEGED, annotate("pss-priviledged,pss-privileged")),
+        TODAY,
+    );
+    let warnings = decision.response.warnings.unwrap_or_default();
+    for expected in [
+        "palisade.dev/ignore: `pss-priviledged` is not a rule code, rule name or category (did you mean `pss-privileged`?); it waives nothing",
+        "palisade.dev/ignore without palisade.dev/ignore-reason: say why these findings are accepted",
+        "palisade.dev/ignore is not honoured at admission for pss-privileged in namespace shop: webhook.inline-exceptions does not permit it",
+    ] {
+        assert!(
+            warnings.iter().any(|w| w == expected),
+            "{expected}\n{warnings:#?}"
+        );
+    }
+    let quiet = decide(&policy(""), request(PRIVILEGED, |_| {}), TODAY);
+    assert!(
+        quiet
+            .response
+            .warnings
+            .unwrap_or_default()
+            .iter()
+            .all(|w| !w.contains("palisade.dev/ignore"))
+    );
 }
 
 #[test]

@@ -55,5 +55,12 @@ mod tests {
         assert_eq!(config.settings.pss, defaults.pss);
         assert!(config.exceptions.is_empty());
         assert!(config.exceptions.allow_inline());
+        let webhook = palisade_rules::config::WebhookSettings::default();
+        assert_eq!(config.webhook.describe(), webhook.describe());
+        assert_eq!(
+            config.webhook.exempt_namespaces.as_deref(),
+            Some(&["kube-system".to_string()][..])
+        );
+        assert!(!config.webhook.inline_exceptions.is_enabled());
     }
 }

@@ -1,11 +1,13 @@
 //! `palisade install`: print the manifests that run Palisade as an admission webhook.
 //!
-//! The output is what `kubectl apply -f -` needs and nothing more: a namespace held to the
-//! restricted Pod Security Standard, a ServiceAccount without RBAC (the webhook reads nothing
-//! from the API server), two replicas behind a PodDisruptionBudget, NetworkPolicies that admit
-//! only the webhook and metrics ports, and the ValidatingWebhookConfiguration with its
-//! certificate, from cert-manager by default or generated here with `--generate-certs`. The
-//! same objects come from the Helm chart in `charts/palisade`; both are scanned by the tests.
+//! The output is what `kubectl apply -f -` needs and nothing more: a namespace of its own held
+//! to the restricted Pod Security Standard (only when install creates it: a namespace someone
+//! else owns is never relabelled), a ServiceAccount without RBAC (the webhook reads nothing
+//! from the API server), two replicas behind a PodDisruptionBudget, a NetworkPolicy over
+//! Palisade's own pods that admits only the webhook and metrics ports, and the
+//! ValidatingWebhookConfiguration with its certificate, from cert-manager by default or
+//! generated here with `--generate-certs`. The same objects come from the Helm chart in
+//! `charts/palisade`; both are scanned by the tests.
 
 mod certs;
 mod manifests;
@@ -28,10 +30,21 @@ const DEFAULT_IMAGE: &str = concat!("ghcr.io/palisade-dev/palisade:", env!("CARG
 
 #[derive(Debug, Args)]
 pub(crate) struct InstallArgs {
-    /// Namespace to run in. It is created, labelled for the restricted Pod Security Standard,
-    /// and never checked by the webhook.
-    #[arg(long, default_value = "palisade", value_parser = parse_namespace)]
-    namespace: String,
+    /// Namespace to run in; the webhook never checks it. The default, `palisade`, is created
+    /// and labelled for the restricted Pod Security Standard; a namespace named here must
+    /// exist and is left as it is, unless `--create-namespace` [default: palisade].
+    #[arg(long, value_parser = parse_namespace)]
+    namespace: Option<String>,
+
+    /// Create the namespace named by `--namespace`, labelled for the restricted Pod Security
+    /// Standard, with a quota on its pods. Only for a namespace that holds nothing but Palisade.
+    #[arg(long)]
+    create_namespace: bool,
+
+    /// Install into a system namespace (kube-system, kube-public, kube-node-lease, default)
+    /// all the same. Everything in Palisade's namespace is exempt from the webhook.
+    #[arg(long)]
+    force: bool,
 
     /// Container image; `REPO@sha256:DIGEST` pins it [default: this version's release image].
     #[arg(long, default_value = DEFAULT_IMAGE, hide_default_value = true, value_parser = parse_image)]
@@ -122,15 +135,33 @@ fn parse_kube_version(text: &str) -> Result<(u16, u16), String> {
         .ok_or_else(|| format!("`{text}` is not a Kubernetes version such as 1.29"))
 }
 
+/// The namespace used when none is named: Palisade's own, so install creates it.
+const DEFAULT_NAMESPACE: &str = "palisade";
+
+/// Namespaces the cluster itself uses: exempting one from the webhook, or relabelling it, has
+/// consequences far beyond Palisade.
+fn is_system_namespace(name: &str) -> bool {
+    name == "default" || name.starts_with("kube-")
+}
+
 pub(crate) fn run(args: &InstallArgs) -> anyhow::Result<ExitCode> {
+    let namespace = args.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE);
+    if is_system_namespace(namespace) && !args.force {
+        bail!(
+            "--namespace {namespace}: a system namespace. Everything in Palisade's namespace is exempt from the webhook, so every pod in {namespace} would be admitted unchecked; use a namespace of Palisade's own, or pass --force"
+        );
+    }
+    let create_namespace =
+        (args.namespace.is_none() || args.create_namespace) && !is_system_namespace(namespace);
     let config = args.config.as_deref().map(read_config).transpose()?;
     let certs = if args.generate_certs {
-        certs::generate(&args.namespace, args.cert_days).context("generating certificates")?
+        certs::generate(namespace, args.cert_days).context("generating certificates")?
     } else {
         CertSource::CertManager
     };
     let install = Install {
-        namespace: &args.namespace,
+        namespace,
+        create_namespace,
         image: &args.image,
         failure_policy: args.failure_policy.as_str(),
         timeout_seconds: args.timeout_seconds,
@@ -160,7 +191,8 @@ fn read_config(path: &std::path::Path) -> anyhow::Result<manifests::ShippedConfi
     }
     Ok(manifests::ShippedConfig {
         text,
-        exempt_namespaces: parsed.webhook.exempt_namespaces,
+        exempt_namespaces: parsed.webhook.exempt_namespaces.clone(),
+        modes: parsed.webhook.describe(),
     })
 }
 

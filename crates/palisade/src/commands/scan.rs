@@ -1,5 +1,6 @@
 //! `palisade scan`: check manifests before they ship.
 
+use std::collections::HashSet;
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ use clap::{Args, ValueEnum};
 use palisade::pipeline::{self, ScanContext};
 use palisade_model::loader::InputArg;
 use palisade_rules::config::{self, Config};
-use palisade_rules::{Engine, PssLevel, PssVersion, Severity, exceptions};
+use palisade_rules::{Engine, PssLevel, PssVersion, RULES, RuleDef, Severity, exceptions, names};
 
 use super::output::{OutputSpec, WriteOptions, write_outputs};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, is_broken_pipe};
@@ -38,6 +39,16 @@ pub(crate) struct ScanArgs {
     /// Pod Security Standards policy version: `v1.0` … `v1.37`, or `latest` (default).
     #[arg(long, value_parser = parse_version)]
     pss_version: Option<PssVersion>,
+
+    /// Rules to run, by code, name or category (or `all`), comma-separated or repeated; replaces
+    /// the configuration's `select` and `ignore`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES", value_parser = parse_rules)]
+    select: Vec<Vec<&'static RuleDef>>,
+
+    /// Rules not to run, by code, name or category, comma-separated or repeated; added to the
+    /// configuration's `ignore`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES", value_parser = parse_rules)]
+    ignore: Vec<Vec<&'static RuleDef>>,
 
     /// Exit with 1 when a finding of this severity or higher is found [default: low].
     #[arg(long, value_parser = parse_severity)]
@@ -94,6 +105,10 @@ fn parse_severity(text: &str) -> Result<Severity, String> {
     })
 }
 
+fn parse_rules(text: &str) -> Result<Vec<&'static RuleDef>, String> {
+    names::rules_named(text.trim()).ok_or_else(|| names::unknown_message(text.trim()))
+}
+
 fn parse_kube_version(text: &str) -> Result<(u16, u16), String> {
     config::parse_kube_version(text)
         .ok_or_else(|| format!("`{text}` is not a Kubernetes version such as 1.29"))
@@ -114,6 +129,17 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     if args.kube_version.is_some() {
         settings.kube_version = args.kube_version;
     }
+    if !args.select.is_empty() {
+        let on: HashSet<&str> = args.select.iter().flatten().map(|r| r.code).collect();
+        settings.disabled = RULES
+            .iter()
+            .map(|r| r.code)
+            .filter(|code| !on.contains(code))
+            .collect();
+    }
+    settings
+        .disabled
+        .extend(args.ignore.iter().flatten().map(|r| r.code));
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Low);
     let engine = Engine::new(settings);
     let context = ScanContext {

@@ -26,12 +26,17 @@ pub(super) struct ShippedConfig {
     pub(super) text: String,
     /// The `webhook.exempt-namespaces` list, when the file sets it.
     pub(super) exempt_namespaces: Option<Vec<String>>,
+    /// Which severities the file's `webhook` section enforces, warns about and audits.
+    pub(super) modes: Vec<String>,
 }
 
 /// Everything the manifests depend on.
 #[derive(Debug)]
 pub(super) struct Install<'a> {
     pub(super) namespace: &'a str,
+    /// Whether the namespace is Palisade's own, created (and labelled) here; a namespace that
+    /// exists already is left as it is, and holds no quota (it would count others' pods).
+    pub(super) create_namespace: bool,
     pub(super) image: &'a str,
     pub(super) failure_policy: &'static str,
     pub(super) timeout_seconds: u8,
@@ -118,7 +123,17 @@ pub(super) fn render(install: &Install<'_>) -> Result<String, serde_saphyr::Seri
             "# Needs cert-manager (https://cert-manager.io) for the serving certificate.\n",
         );
     }
+    out.push_str(&modes_comment(install));
     out.push_str(&checked_kinds_comment(install));
+    if !install.create_namespace {
+        out.push_str(&format!(
+            "# Installs into the existing namespace {ns}: it is not created or relabelled, and has no
+             # quota (it would count pods that are not Palisade's). The webhook never checks {ns}:
+             # every pod in it is admitted unchecked.
+",
+            ns = install.namespace
+        ));
+    }
     let globs = install.exempt_globs();
     if !globs.is_empty() {
         out.push_str(&format!(
@@ -141,20 +156,23 @@ pub(super) fn render(install: &Install<'_>) -> Result<String, serde_saphyr::Seri
 /// it, the certificate before the pods that mount it, the webhook last so that it is
 /// registered only once its server can start.
 fn objects(install: &Install<'_>) -> Vec<(&'static str, Value)> {
-    let mut objects = vec![
-        (
-            "Held to the restricted Pod Security Standard; never checked by the webhook.",
-            namespace(install),
-        ),
-        (
-            "The webhook never checks this namespace; the quota bounds what can run in it.",
-            resource_quota(install),
-        ),
-        (
-            "No RBAC: the webhook reads nothing from the API server.",
-            service_account(install),
-        ),
-    ];
+    let mut objects = Vec::new();
+    if install.create_namespace {
+        objects.extend([
+            (
+                "Held to the restricted Pod Security Standard; never checked by the webhook.",
+                namespace(install),
+            ),
+            (
+                "The webhook never checks this namespace, which holds only Palisade: the quota bounds what can run in it.",
+                resource_quota(install),
+            ),
+        ]);
+    }
+    objects.push((
+        "No RBAC: the webhook reads nothing from the API server.",
+        service_account(install),
+    ));
     if let Some(config) = install.config {
         objects.push((
             "The configuration, mounted at /etc/palisade/config.",
@@ -175,12 +193,16 @@ fn objects(install: &Install<'_>) -> Vec<(&'static str, Value)> {
             "The webhook (443) and metrics (9090) ports.",
             service(install),
         ),
-        (
-            "Nothing goes in or out of the namespace unless another policy allows it.",
+    ]);
+    if install.create_namespace {
+        objects.push((
+            "The namespace holds only Palisade: nothing goes in or out unless another policy allows it.",
             default_deny(install),
-        ),
+        ));
+    }
+    objects.extend([
         (
-            "The API server is not a pod, so the webhook port admits any source; no egress.",
+            "Palisade's pods only: the API server is not a pod, so the webhook port admits any source; no egress.",
             allow_webhook(install),
         ),
         (
@@ -339,6 +361,23 @@ fn webhook(install: &Install<'_>) -> Value {
         "metadata": metadata,
         "webhooks": [hook],
     })
+}
+
+/// What the webhook does with findings, from the shipped configuration or the defaults, and how
+/// to roll it out.
+fn modes_comment(install: &Install<'_>) -> String {
+    let modes = install.config.map_or_else(
+        || palisade_rules::config::WebhookSettings::default().describe(),
+        |c| c.modes.clone(),
+    );
+    let mut text = String::from("# Findings by severity: ");
+    text.push_str(&modes.join("; "));
+    text.push_str(
+        ".
+# Roll out with webhook.default-mode in --config: audit (nothing refused), then warn, then enforce.
+",
+    );
+    text
 }
 
 /// What the install output says is and is not sent to the webhook.

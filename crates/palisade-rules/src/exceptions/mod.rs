@@ -10,10 +10,11 @@ use palisade_model::{Object, PodSpecView};
 
 use crate::finding::{Finding, Waiver, WaiverSource};
 
-/// The annotation listing rules (codes or names, comma-separated, or `all`) to waive on an object.
-pub const IGNORE_ANNOTATION: &str = "palisade.dev/ignore";
-/// The annotation giving the reason for [`IGNORE_ANNOTATION`].
-pub const IGNORE_REASON_ANNOTATION: &str = "palisade.dev/ignore-reason";
+mod annotation;
+pub use annotation::{
+    AnnotationProblem, IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION, has_ignore_annotation,
+    inline_waiver, misplaced_on_workload, problems,
+};
 
 /// A glob (`*`, `?`, `[...]`) matched against a whole value.
 #[derive(Debug, Clone)]
@@ -214,33 +215,6 @@ fn container_of(object: &Object, pointer: &str) -> Option<(String, String)> {
             let image = c.value.get("image").and_then(|v| v.as_str()).unwrap_or("");
             (c.name.to_string(), image.to_string())
         })
-}
-
-/// The waiver the object's `palisade.dev/ignore` annotation gives a finding, if it names the
-/// finding's rule (by code or name) or `all`.
-pub fn inline_waiver(finding: &Finding, object: &Object) -> Option<Waiver> {
-    let annotations = object.annotations()?;
-    let listed = annotations.get(IGNORE_ANNOTATION)?.as_str()?;
-    let covers = listed.split(',').map(str::trim).any(|item| {
-        item == "all" || item.eq_ignore_ascii_case(finding.rule.code) || item == finding.rule.name
-    });
-    if !covers {
-        return None;
-    }
-    let reason = annotations
-        .get(IGNORE_REASON_ANNOTATION)
-        .and_then(|v| v.as_str())
-        .filter(|r| !r.trim().is_empty())
-        .map_or_else(
-            || format!("no reason given ({IGNORE_REASON_ANNOTATION} is not set)"),
-            str::to_string,
-        );
-    Some(Waiver {
-        reason,
-        source: WaiverSource::Annotation,
-        owner: None,
-        expires: None,
-    })
 }
 
 /// Today's date in UTC as `YYYY-MM-DD`.
