@@ -48,6 +48,16 @@ pub(crate) fn what_it_does(documentation: &str) -> Option<String> {
 }
 
 /// `Deployment/shop/web`, or `ClusterRole/admin` for cluster-scoped objects.
+/// The stable identity of a finding: its rule, its object and the field. It survives edits
+/// that move lines, and is what SARIF's `partialFingerprints` and a baseline file hold.
+pub fn finding_fingerprint(finding: &palisade_rules::Finding) -> String {
+    fingerprint(&[
+        finding.rule.code,
+        &object_path(&finding.object),
+        &finding.pointer,
+    ])
+}
+
 pub(crate) fn object_path(object: &ObjectRef) -> String {
     match &object.namespace {
         Some(ns) => format!("{}/{ns}/{}", object.kind, object.name),

@@ -11,6 +11,7 @@ mod quote;
 mod sarif;
 mod text;
 
+pub use common::finding_fingerprint;
 pub use github::render_github;
 pub use html::render_html;
 pub use json::{JSON_SCHEMA_VERSION, render_json};

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use palisade_rules::{RuleDef, Severity, WaiverSource};
 use serde_json::{Map, Value, json};
 
-use crate::common::{fingerprint, object_path, what_it_does};
+use crate::common::{finding_fingerprint, object_path, what_it_does};
 use crate::model::{FileLocation, Report, ReportFinding};
 
 /// The schema the output declares: the OASIS standard with its errata (the `id` of the schema
@@ -129,7 +129,7 @@ fn result(f: &ReportFinding, index: &BTreeMap<&str, usize>) -> Value {
         "locations": [location],
         // Stable across edits that move lines: the rule, the object and the field.
         "partialFingerprints": {
-            "palisadeFinding/v1": fingerprint(&[finding.rule.code, &qualified, &finding.pointer]),
+            "palisadeFinding/v1": finding_fingerprint(finding),
         },
         "properties": { "severity": finding.severity.as_str() },
     });
