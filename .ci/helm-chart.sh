@@ -33,3 +33,5 @@ helm="${PALISADE_HELM:-$(ensure_helm)}"
 echo "== $("$helm" version --short)"
 PALISADE_HELM="$helm" cargo test --locked -p palisade --test install -- --ignored --exact \
   helm_chart_renders_what_install_prints helm_chart_refuses_system_namespaces_unless_forced
+PALISADE_HELM="$helm" cargo test --locked -p palisade --test sources -- --ignored --exact \
+  a_chart_rendered_by_helm_is_reported_against_its_templates

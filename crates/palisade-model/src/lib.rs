@@ -10,5 +10,5 @@ pub mod pod;
 pub mod pointer;
 
 pub use location::{Location, SourceMap, SourcePosition};
-pub use object::{Object, ObjectRef, Origin};
+pub use object::{Object, ObjectRef, Origin, TemplateSource};
 pub use pod::{ContainerKind, ContainerView, PodSpecView};

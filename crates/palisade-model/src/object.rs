@@ -17,6 +17,26 @@ pub struct Origin {
     pub document: usize,
     /// The 0-based index in the `items` of a `List`, when the object was unpacked from one.
     pub item: Option<usize>,
+    /// The template that rendered the document, when the input is rendered output that says
+    /// so (Helm's `# Source:` comments): reports point there rather than at the stream.
+    pub template: Option<Arc<TemplateSource>>,
+}
+
+/// The template a rendered document came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateSource {
+    /// The template's path as the renderer names it (`mychart/templates/deployment.yaml`).
+    pub path: Arc<str>,
+    /// The stream's line holding the `# Source:` comment: line `n` of the stream is line
+    /// `n - comment_line` of the template's rendered output.
+    pub comment_line: u32,
+}
+
+impl TemplateSource {
+    /// The line in the template's rendered output of a line of the stream.
+    pub fn line_of(&self, stream_line: u32) -> u32 {
+        stream_line.saturating_sub(self.comment_line).max(1)
+    }
 }
 
 /// The identity of an object, as reports print it.

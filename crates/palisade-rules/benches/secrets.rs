@@ -41,6 +41,7 @@ fn object(value: serde_json::Value) -> Option<Object> {
             path: "bench".into(),
             document: 0,
             item: None,
+            template: None,
         },
     )
     .ok()

@@ -12,7 +12,7 @@ fn pod(containers: usize) -> Object {
         .collect();
     Object::detached(
         json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "n"}, "spec": {"containers": containers}}),
-        Origin { path: "test".into(), document: 0, item: None },
+        Origin { path: "test".into(), document: 0, item: None, template: None },
     )
     .unwrap()
 }

@@ -138,6 +138,7 @@ fn palisade_checks(engine: &Engine, record: &Record) -> Result<BTreeSet<String>,
         path: Arc::from(record.at.as_str()),
         document: 0,
         item: None,
+        template: None,
     };
     // The admission path: a JSON object as the webhook receives it.
     let object = Object::detached(record.pod.clone(), origin)

@@ -195,6 +195,7 @@ fn object(value: Option<Value>, uid: &str, namespace: Option<&str>) -> Result<Ob
         path: Arc::from(format!("admission:{uid}")),
         document: 0,
         item: None,
+        template: None,
     };
     Object::detached(value, origin).map_err(|(_, why)| BadRequest::Object(why.to_string()))
 }

@@ -25,7 +25,7 @@ fn corpus_bytes(dir: &Path) -> u64 {
         .iter()
         .filter_map(|s| match s {
             loader::Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-            loader::Source::Stdin => None,
+            loader::Source::Stdin(_) => None,
         })
         .sum()
 }

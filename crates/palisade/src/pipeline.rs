@@ -13,7 +13,7 @@ use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use palisade_model::loader::{self, InputArg, LoadError, LoadedFile, Source};
-use palisade_model::{Object, PodSpecView};
+use palisade_model::{Object, PodSpecView, TemplateSource};
 use palisade_report::{
     CheckedObject, FileLocation, InputError, Notice, QuotableLine, Report, ReportFinding, Skipped,
 };
@@ -26,6 +26,8 @@ struct Evaluated {
     namespace: Option<String>,
     result: ObjectResult,
     locations: HashMap<String, FileLocation>,
+    /// The template that rendered the object: locations move there once quoted.
+    template: Option<Arc<TemplateSource>>,
 }
 
 /// An object kept for the set rules, with the lines it spans so findings can quote them.
@@ -226,6 +228,11 @@ fn scan_loaded(mut file: LoadedFile, context: &ScanContext<'_>) -> FileOutcome {
             };
             location.quote = Some(line.quote(location.column));
         }
+        if let Some(template) = &evaluated.template {
+            for location in evaluated.locations.values_mut() {
+                to_template(location, template);
+            }
+        }
     }
     drop(prepared);
     let mut shared_lines = HashMap::new();
@@ -252,9 +259,13 @@ fn scan_object(
             .push((object.name().to_string(), profile));
     }
     let has_pod_spec = PodSpecView::of(object).is_some();
+    let mut object_location = locate(object, "", path);
+    if let Some(template) = &object.origin.template {
+        to_template(&mut object_location, template);
+    }
     outcome.checked.push(CheckedObject {
         object: object.object_ref(),
-        location: Some(locate(object, "", path)),
+        location: Some(object_location),
         rules: engine
             .rules()
             .iter()
@@ -293,17 +304,24 @@ fn scan_object(
             namespace,
             result,
             locations,
+            template: object.origin.template.clone(),
         });
     }
 }
 
 /// Notices about an object's `palisade.dev/ignore` annotations, where they are written.
 fn inline_notices(object: &Object, path: &Arc<str>, misplaced: bool, out: &mut Vec<Notice>) {
-    let notice = |kind, pointer: &str, message| Notice {
-        kind,
-        file: path.to_string(),
-        line: Some(object.resolve(pointer).location.line),
-        message,
+    let notice = |kind, pointer: &str, message| {
+        let mut location = locate(object, pointer, path);
+        if let Some(template) = &object.origin.template {
+            to_template(&mut location, template);
+        }
+        Notice {
+            kind,
+            file: location.path.to_string(),
+            line: Some(location.line),
+            message,
+        }
     };
     for problem in exceptions::problems(object) {
         out.push(notice(problem.kind, &problem.pointer, problem.message));
@@ -386,13 +404,16 @@ fn scan_set(retained: Vec<Retained>, context: &ScanContext<'_>, report: &mut Rep
                     })
                     .quote(column)
             });
-        let location = FileLocation {
+        let mut location = FileLocation {
             path: object.origin.path.clone(),
             line,
             column,
             exact: position.exact,
             quote,
         };
+        if let Some(template) = &object.origin.template {
+            to_template(&mut location, template);
+        }
         report.findings.push(ReportFinding {
             finding,
             location: Some(location),
@@ -410,6 +431,13 @@ fn locate(object: &Object, pointer: &str, path: &Arc<str>) -> FileLocation {
         exact: position.exact,
         quote: None,
     }
+}
+
+/// Moves a location in rendered output to the template that rendered it: its path, and the
+/// line within the template's rendered document. The quote stays the rendered line.
+fn to_template(location: &mut FileLocation, template: &TemplateSource) {
+    location.path = template.path.clone();
+    location.line = template.line_of(location.line);
 }
 
 fn input_error(error: &LoadError) -> InputError {

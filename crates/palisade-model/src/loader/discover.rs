@@ -16,14 +16,16 @@ pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     File(PathBuf),
-    Stdin,
+    /// Standard input, shown as `<stdin>` or under the name given.
+    Stdin(Option<String>),
 }
 
 impl Source {
     pub fn display_path(&self) -> String {
         match self {
             Self::File(path) => path.display().to_string(),
-            Self::Stdin => "<stdin>".to_string(),
+            Self::Stdin(None) => "<stdin>".to_string(),
+            Self::Stdin(Some(name)) => name.clone(),
         }
     }
 
@@ -41,7 +43,7 @@ impl Source {
                 ensure_regular(&display, &metadata)?;
                 read_capped(file, &display, MAX_INPUT_BYTES, metadata.len())
             }
-            Self::Stdin => read_capped(std::io::stdin().lock(), &display, MAX_INPUT_BYTES, 0),
+            Self::Stdin(_) => read_capped(std::io::stdin().lock(), &display, MAX_INPUT_BYTES, 0),
         }
     }
 }
@@ -137,7 +139,11 @@ pub fn discovery(inputs: &[InputArg]) -> Discovery {
     for input in inputs {
         let path = match input {
             InputArg::Stdin => {
-                found.sources.push(Source::Stdin);
+                found.sources.push(Source::Stdin(None));
+                continue;
+            }
+            InputArg::NamedStdin(name) => {
+                found.sources.push(Source::Stdin(Some(name.clone())));
                 continue;
             }
             InputArg::Path(path) => path,

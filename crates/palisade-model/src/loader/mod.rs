@@ -10,6 +10,7 @@ mod decode;
 mod discover;
 mod json;
 mod limits;
+mod rendered;
 mod split;
 mod yaml;
 
@@ -138,9 +139,16 @@ pub fn load_bytes(path: Arc<str>, bytes: Vec<u8>) -> LoadedFile {
         }
         match yaml::parse_documents(chunk.text, chunk.start) {
             Ok(documents) => {
+                let template = rendered::template_source(chunk.text, chunk.start);
                 for parsed in documents {
                     let map = Arc::new(SourceMap::new(parsed.root));
-                    add_document(&mut file, chunk.index, parsed.value, map);
+                    let origin = Origin {
+                        path: file.path.clone(),
+                        document: chunk.index,
+                        item: None,
+                        template: template.clone(),
+                    };
+                    add_document(&mut file, origin, parsed.value, map);
                 }
             }
             Err(failure) => file.errors.push(LoadError::Parse {
@@ -155,12 +163,8 @@ pub fn load_bytes(path: Arc<str>, bytes: Vec<u8>) -> LoadedFile {
     file
 }
 
-fn add_document(file: &mut LoadedFile, document: usize, value: Value, map: Arc<SourceMap>) {
-    let origin = Origin {
-        path: file.path.clone(),
-        document,
-        item: None,
-    };
+fn add_document(file: &mut LoadedFile, origin: Origin, value: Value, map: Arc<SourceMap>) {
+    let document = origin.document;
     let root = map.root();
     match Object::from_value(value, origin, map.clone(), String::new()) {
         Ok(object) if is_list(&object) => unpack_list(file, object, map),
@@ -198,6 +202,7 @@ fn unpack_list(file: &mut LoadedFile, mut list: Object, map: Arc<SourceMap>) {
             path: file.path.clone(),
             document: list.origin.document,
             item: Some(index),
+            template: list.origin.template.clone(),
         };
         match Object::from_value(item, origin, map.clone(), base.clone()) {
             Ok(object) => file.objects.push(object),
@@ -222,6 +227,8 @@ pub fn load_str(path: &str, text: &str) -> LoadedFile {
 pub enum InputArg {
     Path(PathBuf),
     Stdin,
+    /// Standard input, named in reports as given (`--stdin-name`).
+    NamedStdin(String),
 }
 
 #[cfg(test)]

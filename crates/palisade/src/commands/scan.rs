@@ -68,6 +68,10 @@ pub(crate) struct ScanArgs {
     #[arg(long)]
     no_config: bool,
 
+    /// The name standard input (`-`) has in reports, e.g. the file it was rendered from.
+    #[arg(long, value_name = "NAME")]
+    stdin_name: Option<String>,
+
     /// List skipped documents one by one.
     #[arg(long, short)]
     verbose: bool,
@@ -117,7 +121,7 @@ fn parse_kube_version(text: &str) -> Result<(u16, u16), String> {
 pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let outputs =
         OutputSpec::parse(&args.format, args.output.as_deref()).map_err(|e| anyhow!(e))?;
-    let inputs = inputs(&args.paths)?;
+    let inputs = inputs(&args.paths, args.stdin_name.as_deref())?;
     let config = load_config(args)?;
     let mut settings = config.settings;
     if let Some(level) = args.pss_level {
@@ -196,7 +200,7 @@ fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
     }
 }
 
-fn inputs(paths: &[String]) -> anyhow::Result<Vec<InputArg>> {
+fn inputs(paths: &[String], stdin_name: Option<&str>) -> anyhow::Result<Vec<InputArg>> {
     if paths.iter().filter(|p| *p == "-").count() > 1 {
         return Err(anyhow!("`-` (standard input) can be given only once"));
     }
@@ -204,7 +208,9 @@ fn inputs(paths: &[String]) -> anyhow::Result<Vec<InputArg>> {
         .iter()
         .map(|p| {
             if p == "-" {
-                InputArg::Stdin
+                stdin_name.map_or(InputArg::Stdin, |name| {
+                    InputArg::NamedStdin(name.to_string())
+                })
             } else {
                 InputArg::Path(PathBuf::from(p))
             }

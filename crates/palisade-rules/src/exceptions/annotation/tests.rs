@@ -9,6 +9,7 @@ fn object(value: Value) -> Object {
         path: "test.yaml".into(),
         document: 0,
         item: None,
+        template: None,
     };
     Object::detached(value, origin).expect("an object")
 }

@@ -122,6 +122,7 @@ mod tests {
             path: "test.yaml".into(),
             document: 0,
             item: None,
+            template: None,
         };
         Object::detached(value, origin).unwrap()
     }
