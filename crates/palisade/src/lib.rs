@@ -1,3 +1,4 @@
 //! The scan pipeline behind `palisade scan`, as a library so benchmarks and tests can drive it.
 
+pub mod baseline;
 pub mod pipeline;

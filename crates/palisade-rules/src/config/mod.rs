@@ -45,6 +45,40 @@ fn position(line: u32, column: u32) -> String {
     }
 }
 
+/// The threshold that makes a finding fail a run (exit 1) or, at admission, a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// Findings of this severity or higher.
+    At(Severity),
+    /// No finding: only unreadable input fails a run.
+    Never,
+}
+
+impl FailOn {
+    /// A severity, or `none`.
+    pub fn parse(text: &str) -> Option<Self> {
+        if text.eq_ignore_ascii_case("none") {
+            Some(Self::Never)
+        } else {
+            Severity::parse(text).map(Self::At)
+        }
+    }
+
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            Self::At(threshold) => severity >= threshold,
+            Self::Never => false,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::At(severity) => severity.as_str(),
+            Self::Never => "none",
+        }
+    }
+}
+
 /// What a configuration file says, validated.
 #[derive(Debug, Default)]
 pub struct Config {
@@ -52,7 +86,7 @@ pub struct Config {
     pub file: Option<PathBuf>,
     pub settings: Settings,
     /// `fail-on`, when set.
-    pub fail_on: Option<Severity>,
+    pub fail_on: Option<FailOn>,
     pub exceptions: Exceptions,
     pub webhook: WebhookSettings,
 }
@@ -190,12 +224,15 @@ impl Validator<'_> {
         }
         let fail_on = match &options.fail_on {
             None => None,
-            Some(v) => match Severity::parse(&v.value) {
+            Some(v) => match FailOn::parse(&v.value) {
                 Some(s) => Some(s),
                 None => {
                     return self.error(
                         &v.referenced,
-                        format!("fail-on: `{}` is not a severity", v.value),
+                        format!(
+                            "fail-on: `{}` is not a severity (critical, high, medium, low, info) or none",
+                            v.value
+                        ),
                     );
                 }
             },

@@ -24,7 +24,7 @@ fn a_full_configuration_validates_into_settings() {
         settings.severity_overrides.get("PSS016"),
         Some(&Severity::High)
     );
-    assert_eq!(config.fail_on, Some(Severity::Medium));
+    assert_eq!(config.fail_on, Some(FailOn::At(Severity::Medium)));
     assert_eq!(settings.pss.level, PssLevel::Baseline);
     assert_eq!(settings.pss.version, PssVersion::new(29));
     assert_eq!(settings.kube_version, Some((1, 27)));
@@ -171,6 +171,7 @@ fn webhook_modes_follow_severity_thresholds() {
 #[test]
 fn webhook_thresholds_are_validated_and_described() {
     assert!(error("webhook:\n  fail-on: severe\n").contains("webhook.fail-on: `severe`"));
+    assert!(error("fail-on: never\n").contains("fail-on: `never` is not a severity"));
     assert!(
         error("webhook:\n  fail-on: medium\n  warn-on: high\n")
             .contains("webhook.warn-on: `high` is above fail-on (medium)")

@@ -15,12 +15,12 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::inline::InlineExceptions;
-use super::{ConfigError, Validator};
+use super::{ConfigError, FailOn, Validator};
 use crate::exceptions::Pattern;
 use crate::rule::{RuleDef, Severity};
 
 /// The severity at and above which the webhook denies, when the configuration does not say.
-pub const DEFAULT_WEBHOOK_FAIL_ON: Severity = Severity::High;
+pub const DEFAULT_WEBHOOK_FAIL_ON: FailOn = FailOn::At(Severity::High);
 
 /// What the admission webhook does with a finding, from least to most.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,8 +58,8 @@ pub struct WebhookSettings {
     /// The most any rule without its own entry in `modes` does.
     pub default_mode: WebhookMode,
     /// Findings at or above this severity are enforced: `webhook.fail-on`, else the top-level
-    /// `fail-on`, else [`DEFAULT_WEBHOOK_FAIL_ON`].
-    pub fail_on: Severity,
+    /// `fail-on`, else [`DEFAULT_WEBHOOK_FAIL_ON`]; `none` enforces nothing by severity.
+    pub fail_on: FailOn,
     /// Findings below `fail_on` and at or above this are warned about; the rest are audited.
     pub warn_on: Severity,
     /// Modes by rule code (a category entry is expanded to its rules; a rule's own entry wins).
@@ -120,7 +120,7 @@ impl WebhookSettings {
     }
 
     fn severity_mode(&self, severity: Severity) -> WebhookMode {
-        let by_severity = if severity >= self.fail_on {
+        let by_severity = if self.fail_on.fails(severity) {
             WebhookMode::Enforce
         } else if severity >= self.warn_on {
             WebhookMode::Warn
@@ -136,7 +136,8 @@ impl WebhookSettings {
 pub(super) struct WebhookOptions {
     /// The most a rule without its own entry in `modes` does: enforce, warn or audit.
     default_mode: Option<Spanned<String>>,
-    /// Deny findings of this severity or higher. Default: the top-level `fail-on`, else high.
+    /// Deny findings of this severity or higher (or `none`). Default: the top-level `fail-on`,
+    /// else high.
     fail_on: Option<Spanned<String>>,
     /// Warn about findings below `fail-on` of this severity or higher. Default: info.
     warn_on: Option<Spanned<String>>,
@@ -164,7 +165,7 @@ impl Validator<'_> {
     pub(super) fn webhook(
         &self,
         options: Option<WebhookOptions>,
-        fail_on: Option<Severity>,
+        fail_on: Option<FailOn>,
     ) -> Result<WebhookSettings, ConfigError> {
         let mut settings = WebhookSettings {
             fail_on: fail_on.unwrap_or(DEFAULT_WEBHOOK_FAIL_ON),
@@ -194,16 +195,29 @@ impl Validator<'_> {
             settings.default_mode = mode(value, "webhook.default-mode")?;
         }
         if let Some(value) = &options.fail_on {
-            settings.fail_on = severity(value, "webhook.fail-on")?;
+            settings.fail_on = match FailOn::parse(&value.value) {
+                Some(fail_on) => fail_on,
+                None => {
+                    return self.error(
+                        &value.referenced,
+                        format!(
+                            "webhook.fail-on: `{}` is not a severity (critical, high, medium, low, info) or none",
+                            value.value
+                        ),
+                    );
+                }
+            };
         }
         if let Some(value) = &options.warn_on {
             settings.warn_on = severity(value, "webhook.warn-on")?;
-            if settings.warn_on > settings.fail_on {
+            if let FailOn::At(fail_on) = settings.fail_on
+                && settings.warn_on > fail_on
+            {
                 return self.error(
                     &value.referenced,
                     format!(
-                        "webhook.warn-on: `{}` is above fail-on ({}); findings between them would be neither denied nor warned about",
-                        value.value, settings.fail_on
+                        "webhook.warn-on: `{}` is above fail-on ({fail_on}); findings between them would be neither denied nor warned about",
+                        value.value
                     ),
                 );
             }

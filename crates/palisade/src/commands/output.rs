@@ -132,6 +132,26 @@ impl OutputSpec {
     }
 }
 
+impl OutputSpec {
+    /// Whether every report goes to a file (nothing to standard output).
+    pub(crate) fn writes_only_files(&self) -> bool {
+        self.outputs
+            .iter()
+            .all(|(_, t)| matches!(t, Target::File(_)))
+    }
+
+    /// The files reports go to, as given.
+    pub(crate) fn files(&self) -> Vec<String> {
+        self.outputs
+            .iter()
+            .filter_map(|(_, t)| match t {
+                Target::File(path) => Some(path.display().to_string()),
+                Target::Stdout => None,
+            })
+            .collect()
+    }
+}
+
 /// How reports are written.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct WriteOptions {

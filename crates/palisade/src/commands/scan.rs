@@ -5,14 +5,16 @@ use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::anyhow;
+use anyhow::{Context as _, anyhow};
 use clap::{Args, ValueEnum};
+use palisade::baseline;
 use palisade::pipeline::{self, ScanContext};
 use palisade_model::loader::InputArg;
-use palisade_rules::config::{self, Config};
+use palisade_rules::config::{self, Config, FailOn};
 use palisade_rules::{Engine, PssLevel, PssVersion, RULES, RuleDef, Severity, exceptions, names};
 
 use super::output::{OutputSpec, WriteOptions, write_outputs};
+use super::report_file::write_report_file;
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, is_broken_pipe};
 
 #[derive(Debug, Args)]
@@ -50,9 +52,19 @@ pub(crate) struct ScanArgs {
     #[arg(long, value_delimiter = ',', value_name = "RULES", value_parser = parse_rules)]
     ignore: Vec<Vec<&'static RuleDef>>,
 
-    /// Exit with 1 when a finding of this severity or higher is found [default: low].
-    #[arg(long, value_parser = parse_severity)]
-    fail_on: Option<Severity>,
+    /// Exit with 1 when a finding of this severity or higher is found, or `none` to exit 0
+    /// whatever is found (unreadable input still exits 2) [default: low].
+    #[arg(long, value_parser = parse_fail_on, value_name = "SEVERITY")]
+    fail_on: Option<FailOn>,
+
+    /// Leave out the findings this baseline file records (see `--write-baseline`): only new
+    /// findings are reported and fail the run.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
+    /// Record every finding in a baseline file, for `--baseline` to leave out later.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 
     /// The Kubernetes version the manifests are for (e.g. `1.29`), for deprecated APIs
     /// [default: the newest known].
@@ -103,9 +115,9 @@ fn parse_version(text: &str) -> Result<PssVersion, String> {
         .ok_or_else(|| format!("`{text}` is not a policy version: use v1.0 … v1.37 or latest"))
 }
 
-fn parse_severity(text: &str) -> Result<Severity, String> {
-    Severity::parse(text).ok_or_else(|| {
-        format!("`{text}` is not a severity: use critical, high, medium, low or info")
+fn parse_fail_on(text: &str) -> Result<FailOn, String> {
+    FailOn::parse(text).ok_or_else(|| {
+        format!("`{text}` is not a severity: use critical, high, medium, low, info or none")
     })
 }
 
@@ -144,19 +156,41 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     settings
         .disabled
         .extend(args.ignore.iter().flatten().map(|r| r.code));
-    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Low);
+    let fail_on = args
+        .fail_on
+        .or(config.fail_on)
+        .unwrap_or(FailOn::At(Severity::Low));
+    let known = match &args.baseline {
+        Some(path) => Some(baseline::read(path).map_err(|e| anyhow!("{e}"))?),
+        None => None,
+    };
     let engine = Engine::new(settings);
     let context = ScanContext {
         engine: &engine,
         exceptions: &config.exceptions,
         today: exceptions::today(),
     };
-    let report = pipeline::scan_with(&inputs, &context);
+    let mut report = pipeline::scan_with(&inputs, &context);
+    // Written before a baseline is applied: the new file records everything found now.
+    if let Some(path) = &args.write_baseline {
+        write_report_file(
+            path,
+            &baseline::write(&report),
+            "baseline",
+            args.create_dirs,
+        )
+        .with_context(|| format!("writing the baseline {}", path.display()))?;
+    }
+    if let (Some(known), Some(path)) = (known, &args.baseline) {
+        baseline::apply(&mut report, known, path);
+    }
 
-    let failing = report
-        .findings
-        .iter()
-        .any(|f| f.finding.waiver.is_none() && f.finding.severity >= fail_on);
+    // Writing a baseline accepts what is found; only unreadable input fails that run.
+    let failing = args.write_baseline.is_none()
+        && report
+            .findings
+            .iter()
+            .any(|f| f.finding.waiver.is_none() && fail_on.fails(f.finding.severity));
     let code = if !report.errors.is_empty() {
         EXIT_ERROR
     } else if failing {
@@ -174,7 +208,42 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         Err(error) if is_broken_pipe(&error) => {}
         result => result?,
     }
+    if outputs.writes_only_files() {
+        eprintln!("{}", one_line_summary(&report, &outputs));
+    }
     Ok(ExitCode::from(code))
+}
+
+/// What a CI log shows when every report went to a file: the counts, and where to look.
+fn one_line_summary(report: &palisade_report::Report, outputs: &OutputSpec) -> String {
+    let summary = report.summary();
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .filter_map(|s| {
+            let count = summary.by_severity.get(s).copied().unwrap_or(0);
+            (count > 0).then(|| format!("{count} {s}"))
+        })
+        .collect();
+    let mut line = format!(
+        "palisade: {} finding{}",
+        summary.findings,
+        if summary.findings == 1 { "" } else { "s" }
+    );
+    if !by_severity.is_empty() {
+        line.push_str(&format!(" ({})", by_severity.join(", ")));
+    }
+    line.push_str(&format!(
+        " in {} objects from {} files",
+        report.objects, report.files
+    ));
+    if summary.waived > 0 {
+        line.push_str(&format!(", {} waived", summary.waived));
+    }
+    if !report.errors.is_empty() {
+        line.push_str(&format!(", {} input errors", report.errors.len()));
+    }
+    line.push_str(&format!("; reports: {}", outputs.files().join(", ")));
+    line
 }
 
 /// The configuration in force: `--config`, else the nearest `.palisade.yaml` above the first

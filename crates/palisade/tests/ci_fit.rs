@@ -1,0 +1,169 @@
+//! What CI pipelines script against: exit codes, the summary line, baselines.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+fn scan(dir: &Path, args: &[&str]) -> Output {
+    common::run_in(
+        common::palisade_bin(),
+        dir,
+        &[&["scan", "--no-config"], args].concat(),
+        None,
+    )
+}
+
+const LATEST: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n  - name: a\n    image: registry.example.com/a:latest\n";
+
+#[test]
+fn fail_on_none_exits_0_with_findings_but_2_on_unreadable_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pod.yaml"), LATEST).unwrap();
+    assert_eq!(scan(dir.path(), &["pod.yaml"]).status.code(), Some(1));
+    assert_eq!(
+        scan(dir.path(), &["--fail-on", "none", "pod.yaml"])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::write(dir.path().join("broken.yaml"), "kind: [\n").unwrap();
+    assert_eq!(
+        scan(
+            dir.path(),
+            &["--fail-on", "none", "pod.yaml", "broken.yaml"]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    std::fs::write(dir.path().join(".palisade.yaml"), "fail-on: none\n").unwrap();
+    let output = common::run_in(
+        common::palisade_bin(),
+        dir.path(),
+        &["scan", "pod.yaml"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "the config's fail-on: none");
+}
+
+#[test]
+fn a_summary_line_goes_to_stderr_when_every_report_goes_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pod.yaml"), LATEST).unwrap();
+    let output = scan(
+        dir.path(),
+        &["--format", "sarif=out.sarif,json=out.json", "pod.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with("palisade: ") && lines[0].ends_with("; reports: out.sarif, out.json"),
+        "{stderr}"
+    );
+    assert!(lines[0].contains("in 1 objects from 1 files"), "{stderr}");
+    // A report on standard output is its own summary.
+    let output = scan(dir.path(), &["--format", "json", "pod.yaml"]);
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn rules_reported(dir: &Path, args: &[&str]) -> (Vec<String>, serde_json::Value, Option<i32>) {
+    let output = scan(dir, &[&["--format", "json"], args].concat());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut rules: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    rules.sort();
+    (rules, report, output.status.code())
+}
+
+#[test]
+fn a_baseline_leaves_out_known_findings_and_only_new_ones_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pod.yaml"), LATEST).unwrap();
+    let written = scan(
+        dir.path(),
+        &["--write-baseline", "baseline.json", "pod.yaml"],
+    );
+    assert_eq!(
+        written.status.code(),
+        Some(0),
+        "writing a baseline accepts the findings"
+    );
+    let baseline: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("baseline.json")).unwrap())
+            .unwrap();
+    assert_eq!(baseline["version"], 1);
+    let recorded = baseline["findings"].as_array().unwrap().len();
+    assert!(recorded > 0);
+    assert!(
+        baseline["findings"][0]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .len()
+            == 16
+    );
+
+    // Lines moved (a comment on top): the same findings, still known.
+    std::fs::write(dir.path().join("pod.yaml"), format!("# moved\n\n{LATEST}")).unwrap();
+    let (rules, report, code) =
+        rules_reported(dir.path(), &["--baseline", "baseline.json", "pod.yaml"]);
+    assert!(rules.is_empty(), "{rules:?}");
+    assert_eq!(code, Some(0));
+    let notice = &report["notices"][0];
+    assert_eq!(notice["type"], "baseline");
+    assert_eq!(
+        notice["message"],
+        format!("{recorded} finding(s) recorded in the baseline are not reported")
+    );
+
+    // A new finding (a privileged container) is reported and fails; a fixed one is noticed.
+    let changed = LATEST.replace(":latest", ":1.0") + "    securityContext: {privileged: true}\n";
+    std::fs::write(dir.path().join("pod.yaml"), changed).unwrap();
+    let (rules, report, code) =
+        rules_reported(dir.path(), &["--baseline", "baseline.json", "pod.yaml"]);
+    assert!(rules.contains(&"pss-privileged".to_string()), "{rules:?}");
+    assert!(
+        !rules.contains(&"image-latest-tag".to_string()),
+        "{rules:?}"
+    );
+    assert_eq!(code, Some(1));
+    let message = report["notices"][0]["message"].as_str().unwrap();
+    // Two entries are gone: the latest tag, and the finding that pointed at where
+    // readOnlyRootFilesystem belonged before the container had a securityContext (now it points
+    // into that securityContext: another field, so another identity).
+    assert!(
+        message.contains("; 2 baseline entries matched nothing (fixed?)"),
+        "{message}"
+    );
+
+    std::fs::write(
+        dir.path().join("bad.json"),
+        "{\"version\": 7, \"findings\": []}",
+    )
+    .unwrap();
+    let output = scan(dir.path(), &["--baseline", "bad.json", "pod.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bad.json: not a Palisade baseline: version 7"),
+        "{stderr}"
+    );
+}
