@@ -66,6 +66,8 @@ pub struct ScanContext<'a> {
     pub exceptions: &'a Exceptions,
     /// Today as `YYYY-MM-DD`, for exception expiry.
     pub today: String,
+    /// How directories are walked: excludes, `.gitignore`.
+    pub walk: loader::WalkOptions,
 }
 
 /// Scans the inputs with no exceptions (benchmarks and tests).
@@ -77,6 +79,7 @@ pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
             engine,
             exceptions: &exceptions,
             today: exceptions::today(),
+            walk: loader::WalkOptions::default(),
         },
     )
 }
@@ -88,7 +91,7 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
         sources,
         errors: walk_errors,
         skipped_links,
-    } = loader::discovery(inputs);
+    } = loader::discovery_with(inputs, &context.walk);
     let mut outcomes: Vec<FileOutcome> = sources
         .par_iter()
         .with_max_len(1)

@@ -167,3 +167,83 @@ fn a_baseline_leaves_out_known_findings_and_only_new_ones_fail() {
         "{stderr}"
     );
 }
+
+fn files_scanned(dir: &Path, args: &[&str]) -> Vec<String> {
+    let output = scan(dir, &[&["--format", "json"], args].concat());
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut files: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().replace('\\', "/"))
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+#[test]
+fn gitignore_and_excludes_leave_paths_out_of_a_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in [
+        "app/pod.yaml",
+        "app/generated/pod.yaml",
+        "app/vendor/pod.yaml",
+        "app/x.tmpl.yaml",
+    ] {
+        let file = dir.path().join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, LATEST).unwrap();
+    }
+    std::fs::write(dir.path().join("app/.gitignore"), "generated/\n").unwrap();
+    assert_eq!(
+        files_scanned(dir.path(), &["app"]),
+        ["app/pod.yaml", "app/vendor/pod.yaml", "app/x.tmpl.yaml"]
+    );
+    assert_eq!(
+        files_scanned(dir.path(), &["--no-gitignore", "app"]).len(),
+        4
+    );
+    assert_eq!(
+        files_scanned(
+            dir.path(),
+            &["--exclude", "vendor/", "--exclude", "*.tmpl.yaml", "app"]
+        ),
+        ["app/pod.yaml"]
+    );
+    // A file named on the command line is read, ignored or not.
+    assert_eq!(
+        files_scanned(dir.path(), &["app/generated/pod.yaml"]),
+        ["app/generated/pod.yaml"]
+    );
+    // The configuration's exclude list, and a bad glob.
+    std::fs::write(dir.path().join(".palisade.yaml"), "exclude: [vendor/]\n").unwrap();
+    let output = common::run_in(
+        common::palisade_bin(),
+        dir.path(),
+        &["scan", "--format", "json", "app"],
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut files: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    files.dedup();
+    assert_eq!(files, ["app/pod.yaml", "app/x.tmpl.yaml"]);
+    let output = scan(dir.path(), &["--exclude", "a[", "app"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("`a[` is not a valid glob"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -135,6 +135,12 @@ pub fn discover(inputs: &[InputArg]) -> (Vec<Source>, Vec<LoadError>) {
 
 /// [`discover`], also telling which symbolic links inside directories were not followed.
 pub fn discovery(inputs: &[InputArg]) -> Discovery {
+    discovery_with(inputs, &WalkOptions::default())
+}
+
+/// [`discovery`] with excludes, or without `.gitignore`. Files named on the command line are
+/// always read, as ripgrep reads them.
+pub fn discovery_with(inputs: &[InputArg], options: &WalkOptions) -> Discovery {
     let mut found = Discovery::default();
     for input in inputs {
         let path = match input {
@@ -151,7 +157,7 @@ pub fn discovery(inputs: &[InputArg]) -> Discovery {
         let display = path.display().to_string();
         // `metadata` follows a link: a link named on the command line is read.
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => walk(path, &mut found),
+            Ok(metadata) if metadata.is_dir() => walk(path, options, &mut found),
             Ok(metadata) => match ensure_regular(&display, &metadata) {
                 Ok(()) => found.sources.push(Source::File(path.clone())),
                 Err(error) => found.errors.push(error),
@@ -168,34 +174,114 @@ pub fn discovery(inputs: &[InputArg]) -> Discovery {
     found
 }
 
-fn walk(root: &Path, found: &mut Discovery) {
+/// How directories are walked.
+#[derive(Clone, Debug)]
+pub struct WalkOptions {
+    /// Globs of paths to leave out, as in `.gitignore` (`generated/`, `*.tmpl.yaml`,
+    /// `charts/*/tests`), matched under each directory named on the command line.
+    pub exclude: Vec<String>,
+    /// Leave out what `.gitignore` files (and `.git/info/exclude`) leave out.
+    pub gitignore: bool,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        Self {
+            exclude: Vec::new(),
+            gitignore: true,
+        }
+    }
+}
+
+/// Checks an exclude glob, for a clear error before anything is read.
+pub fn check_exclude(glob: &str) -> Result<(), String> {
+    ignore::overrides::OverrideBuilder::new(".")
+        .add(&format!("!{glob}"))
+        .map(|_| ())
+        .map_err(|e| format!("`{glob}` is not a valid glob: {e}"))
+}
+
+fn walk(root: &Path, options: &WalkOptions, found: &mut Discovery) {
     // Hidden entries (`.git`, `.github`) hold no manifests to ship, as ripgrep assumes too.
-    // The root itself is followed if it is a link (walkdir always does so for the root).
-    let walker = walkdir::WalkDir::new(root)
+    // Links inside the tree are not followed; the root itself is, if it is one.
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
         .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
-    for entry in walker {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() && is_manifest(entry.path()) => {
-                found.sources.push(Source::File(entry.into_path()));
+        .hidden(true)
+        .parents(options.gitignore)
+        .git_ignore(options.gitignore)
+        .git_exclude(options.gitignore)
+        .git_global(false)
+        .ignore(false)
+        .require_git(false)
+        .sort_by_file_name(std::cmp::Ord::cmp);
+    if !options.exclude.is_empty() {
+        let mut overrides = ignore::overrides::OverrideBuilder::new(root);
+        for glob in &options.exclude {
+            if let Err(error) = overrides.add(&format!("!{glob}")) {
+                found.errors.push(LoadError::Read {
+                    path: glob.clone(),
+                    reason: format!("not a valid exclude glob: {error}"),
+                });
+                return;
             }
-            Ok(entry) if entry.path_is_symlink() && entry.depth() > 0 => {
-                let to_directory = std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
-                if to_directory || is_manifest(entry.path()) {
-                    found.skipped_links.push(entry.into_path());
-                }
+        }
+        match overrides.build() {
+            Ok(overrides) => {
+                builder.overrides(overrides);
             }
-            // Directories are descended into; FIFOs, sockets and devices inside a tree are
-            // never opened.
-            Ok(_) => {}
             Err(error) => {
-                let path = error.path().unwrap_or(root).display().to_string();
-                let reason = error
-                    .io_error()
-                    .map_or_else(|| error.to_string(), std::string::ToString::to_string);
-                found.errors.push(LoadError::Read { path, reason });
+                found.errors.push(LoadError::Read {
+                    path: root.display().to_string(),
+                    reason: format!("exclude globs: {error}"),
+                });
+                return;
+            }
+        }
+    }
+    for entry in builder.build() {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if is_file && is_manifest(entry.path()) {
+                    found.sources.push(Source::File(entry.into_path()));
+                } else if entry.path_is_symlink() && entry.depth() > 0 {
+                    let to_directory = std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
+                    if to_directory || is_manifest(entry.path()) {
+                        found.skipped_links.push(entry.into_path());
+                    }
+                }
+                // Directories are descended into; FIFOs, sockets and devices inside a tree
+                // are never opened.
+            }
+            Err(error) => found.errors.push(walk_error(root, &error)),
+        }
+    }
+}
+
+fn walk_error(root: &Path, error: &ignore::Error) -> LoadError {
+    let mut path = root.display().to_string();
+    let mut current = error;
+    loop {
+        match current {
+            ignore::Error::WithPath { path: at, err } => {
+                path = at.display().to_string();
+                current = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                current = err;
+            }
+            ignore::Error::Io(io) => {
+                return LoadError::Read {
+                    path,
+                    reason: io.to_string(),
+                };
+            }
+            other => {
+                return LoadError::Read {
+                    path,
+                    reason: other.to_string(),
+                };
             }
         }
     }
@@ -207,8 +293,4 @@ fn is_manifest(path: &Path) -> bool {
             .iter()
             .any(|x| e.eq_ignore_ascii_case(x))
     })
-}
-
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|n| n.starts_with('.'))
 }

@@ -22,7 +22,10 @@ use serde_json::Value;
 use crate::location::{Location, SourceMap};
 use crate::object::{Object, Origin};
 
-pub use discover::{Discovery, MAX_INPUT_BYTES, Source, discover, discovery};
+pub use discover::{
+    Discovery, MAX_INPUT_BYTES, Source, WalkOptions, check_exclude, discover, discovery,
+    discovery_with,
+};
 
 /// Why an input, or a part of it, could not be read.
 #[derive(Debug, Clone, thiserror::Error)]

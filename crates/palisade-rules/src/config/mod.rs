@@ -89,6 +89,8 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     pub exceptions: Exceptions,
     pub webhook: WebhookSettings,
+    /// Globs of paths a directory walk leaves out (`.gitignore` syntax).
+    pub exclude: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,6 +115,8 @@ struct Options {
     allow_inline_exceptions: Option<bool>,
     /// Findings waived, with a reason.
     exceptions: Option<Vec<Spanned<ExceptionOptions>>>,
+    /// Paths a directory walk leaves out, as globs in `.gitignore` syntax.
+    exclude: Option<Vec<Spanned<String>>>,
     /// How `palisade serve` acts on findings.
     webhook: Option<WebhookOptions>,
 }
@@ -284,12 +288,20 @@ impl Validator<'_> {
             exceptions.push(self.exception(index, entry)?);
         }
         let webhook = self.webhook(options.webhook, fail_on)?;
+        let mut exclude = Vec::new();
+        for glob in options.exclude.iter().flatten() {
+            if let Err(message) = palisade_model::loader::check_exclude(&glob.value) {
+                return self.error(&glob.referenced, format!("exclude: {message}"));
+            }
+            exclude.push(glob.value.clone());
+        }
         Ok(Config {
             file: None,
             settings,
             fail_on,
             exceptions,
             webhook,
+            exclude,
         })
     }
 

@@ -9,7 +9,7 @@ use anyhow::{Context as _, anyhow};
 use clap::{Args, ValueEnum};
 use palisade::baseline;
 use palisade::pipeline::{self, ScanContext};
-use palisade_model::loader::InputArg;
+use palisade_model::loader::{InputArg, WalkOptions};
 use palisade_rules::config::{self, Config, FailOn};
 use palisade_rules::{Engine, PssLevel, PssVersion, RULES, RuleDef, Severity, exceptions, names};
 
@@ -80,6 +80,15 @@ pub(crate) struct ScanArgs {
     #[arg(long)]
     no_config: bool,
 
+    /// Leave out paths matching this glob in directory walks (`.gitignore` syntax: `generated/`,
+    /// `*.tmpl.yaml`); repeatable, added to the configuration's `exclude`.
+    #[arg(long, value_name = "GLOB", value_parser = parse_exclude)]
+    exclude: Vec<String>,
+
+    /// Walk directories without honouring `.gitignore` files.
+    #[arg(long)]
+    no_gitignore: bool,
+
     /// The name standard input (`-`) has in reports, e.g. the file it was rendered from.
     #[arg(long, value_name = "NAME")]
     stdin_name: Option<String>,
@@ -113,6 +122,10 @@ fn parse_level(text: &str) -> Result<PssLevel, String> {
 fn parse_version(text: &str) -> Result<PssVersion, String> {
     PssVersion::parse(text)
         .ok_or_else(|| format!("`{text}` is not a policy version: use v1.0 … v1.37 or latest"))
+}
+
+fn parse_exclude(text: &str) -> Result<String, String> {
+    palisade_model::loader::check_exclude(text).map(|()| text.to_string())
 }
 
 fn parse_fail_on(text: &str) -> Result<FailOn, String> {
@@ -169,6 +182,15 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         engine: &engine,
         exceptions: &config.exceptions,
         today: exceptions::today(),
+        walk: WalkOptions {
+            exclude: config
+                .exclude
+                .iter()
+                .chain(&args.exclude)
+                .cloned()
+                .collect(),
+            gitignore: !args.no_gitignore,
+        },
     };
     let mut report = pipeline::scan_with(&inputs, &context);
     // Written before a baseline is applied: the new file records everything found now.
