@@ -34,4 +34,4 @@ echo "== $("$helm" version --short)"
 PALISADE_HELM="$helm" cargo test --locked -p palisade --test install -- --ignored --exact \
   helm_chart_renders_what_install_prints helm_chart_refuses_system_namespaces_unless_forced
 PALISADE_HELM="$helm" cargo test --locked -p palisade --test sources -- --ignored --exact \
-  a_chart_rendered_by_helm_is_reported_against_its_templates
+  a_chart_rendered_by_helm_is_reported_against_its_templates a_chart_in_a_scanned_tree_is_rendered_with_helm

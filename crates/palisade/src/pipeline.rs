@@ -21,6 +21,8 @@ use palisade_rules::exceptions::{self, Exceptions};
 use palisade_rules::{Category, Engine, ObjectResult, PssLevel, PssProfile, RuleDef};
 use rayon::prelude::*;
 
+use crate::render;
+
 /// One evaluated object, detached from its parsed value.
 struct Evaluated {
     namespace: Option<String>,
@@ -68,6 +70,8 @@ pub struct ScanContext<'a> {
     pub today: String,
     /// How directories are walked: excludes, `.gitignore`.
     pub walk: loader::WalkOptions,
+    /// Values files for the Helm charts met in a walk (`helm template --values`).
+    pub helm_values: Vec<std::path::PathBuf>,
 }
 
 /// Scans the inputs with no exceptions (benchmarks and tests).
@@ -80,6 +84,7 @@ pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
             exceptions: &exceptions,
             today: exceptions::today(),
             walk: loader::WalkOptions::default(),
+            helm_values: Vec::new(),
         },
     )
 }
@@ -91,16 +96,59 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
         sources,
         errors: walk_errors,
         skipped_links,
+        charts,
+        patches,
     } = loader::discovery_with(inputs, &context.walk);
+    let helm = if charts.is_empty() {
+        None
+    } else {
+        render::find_helm()
+    };
     let mut outcomes: Vec<FileOutcome> = sources
         .par_iter()
         .with_max_len(1)
         .map(|source| scan_source(source, context))
         .collect();
+    let mut chart_notices = Vec::new();
+    for chart in &charts {
+        let display = chart.dir.display().to_string();
+        match &helm {
+            Some(helm) => match render::render_chart(helm, chart, &context.helm_values) {
+                Ok(file) => outcomes.push(scan_loaded(file, context)),
+                Err(message) => outcomes.push(FileOutcome {
+                    errors: vec![InputError {
+                        path: display,
+                        line: None,
+                        column: None,
+                        message,
+                    }],
+                    ..FileOutcome::default()
+                }),
+            },
+            None => chart_notices.push(Notice {
+                kind: "chart-not-rendered",
+                file: display.clone(),
+                line: None,
+                message: format!(
+                    "a Helm chart: its templates are not manifests until rendered, and no helm was found to render them (PALISADE_HELM or PATH); run `helm template {display} | palisade scan -`"
+                ),
+            }),
+        }
+    }
     let mut report = Report {
-        files: sources.len(),
+        files: sources.len() + charts.len(),
         ..Report::default()
     };
+    report.notices.extend(chart_notices);
+    report.notices.extend(patches.iter().map(|patch| Notice {
+        kind: "kustomize-patch",
+        file: patch.path.display().to_string(),
+        line: None,
+        message: format!(
+            "a patch in {}: a fragment of an object, not checked on its own; check the built output (`kustomize build`)",
+            patch.kustomization.display()
+        ),
+    }));
     report.errors.extend(walk_errors.iter().map(input_error));
 
     let namespace_profiles: HashMap<String, PssProfile> = outcomes

@@ -5,6 +5,7 @@ use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::projects::{self, Chart, Patch};
 use super::{InputArg, LoadError};
 
 /// The most bytes read from one input, standard input included. Real manifests are far
@@ -119,6 +120,11 @@ pub struct Discovery {
     /// Symbolic links met inside a directory walk and not followed: links to directories, and
     /// links whose name is that of a manifest.
     pub skipped_links: Vec<PathBuf>,
+    /// Helm charts met in a walk: their files are not read as manifests (templates are not
+    /// YAML until rendered); front ends render them or say they did not.
+    pub charts: Vec<Chart>,
+    /// Files a Kustomization uses as patches: fragments, not objects, so not read.
+    pub patches: Vec<Patch>,
 }
 
 /// Expands directories recursively (files ending in `.yaml`, `.yml` or `.json`, sorted by
@@ -239,11 +245,18 @@ fn walk(root: &Path, options: &WalkOptions, found: &mut Discovery) {
             }
         }
     }
+    let first_source = found.sources.len();
+    let (first_chart, first_patch) = (found.charts.len(), found.patches.len());
     for entry in builder.build() {
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && is_manifest(entry.path()) {
+                if entry.file_type().is_some_and(|t| t.is_dir()) {
+                    found.charts.extend(projects::chart_at(entry.path()));
+                    found
+                        .patches
+                        .extend(projects::kustomize_patches(entry.path()));
+                } else if is_file && is_manifest(entry.path()) {
                     found.sources.push(Source::File(entry.into_path()));
                 } else if entry.path_is_symlink() && entry.depth() > 0 {
                     let to_directory = std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir());
@@ -257,6 +270,25 @@ fn walk(root: &Path, options: &WalkOptions, found: &mut Discovery) {
             Err(error) => found.errors.push(walk_error(root, &error)),
         }
     }
+    // What charts and Kustomizations hold is left out only once the whole tree is known.
+    let charts = &found.charts[first_chart..];
+    let patches = &found.patches[first_patch..];
+    let mut index = first_source;
+    found.sources.retain(|source| {
+        let keep = index < first_source
+            || match source {
+                Source::File(path) => {
+                    let path = projects::normalize(path);
+                    !charts
+                        .iter()
+                        .any(|c| path.starts_with(projects::normalize(&c.dir)))
+                        && !patches.iter().any(|p| p.path == path)
+                }
+                Source::Stdin(_) => true,
+            };
+        index += 1;
+        keep
+    });
 }
 
 fn walk_error(root: &Path, error: &ignore::Error) -> LoadError {

@@ -10,6 +10,7 @@ mod decode;
 mod discover;
 mod json;
 mod limits;
+mod projects;
 mod rendered;
 mod split;
 mod yaml;
@@ -26,6 +27,7 @@ pub use discover::{
     Discovery, MAX_INPUT_BYTES, Source, WalkOptions, check_exclude, discover, discovery,
     discovery_with,
 };
+pub use projects::{Chart, Patch};
 
 /// Why an input, or a part of it, could not be read.
 #[derive(Debug, Clone, thiserror::Error)]

@@ -85,6 +85,11 @@ pub(crate) struct ScanArgs {
     #[arg(long, value_name = "GLOB", value_parser = parse_exclude)]
     exclude: Vec<String>,
 
+    /// Values file for the Helm charts found in scanned directories (rendered with `helm
+    /// template`); repeatable.
+    #[arg(long = "values", value_name = "FILE")]
+    helm_values: Vec<PathBuf>,
+
     /// Walk directories without honouring `.gitignore` files.
     #[arg(long)]
     no_gitignore: bool,
@@ -191,6 +196,7 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
                 .collect(),
             gitignore: !args.no_gitignore,
         },
+        helm_values: args.helm_values.clone(),
     };
     let mut report = pipeline::scan_with(&inputs, &context);
     // Written before a baseline is applied: the new file records everything found now.
