@@ -21,7 +21,7 @@ use palisade_rules::exceptions::{self, Exceptions};
 use palisade_rules::{Category, Engine, ObjectResult, PssLevel, PssProfile, RuleDef};
 use rayon::prelude::*;
 
-use crate::render;
+use crate::{origin, render};
 
 /// One evaluated object, detached from its parsed value.
 struct Evaluated {
@@ -30,6 +30,9 @@ struct Evaluated {
     locations: HashMap<String, FileLocation>,
     /// The template that rendered the object: locations move there once quoted.
     template: Option<Arc<TemplateSource>>,
+    /// Where the findings are in the file Kustomize built the object from, by pointer:
+    /// locations move there once quoted (the quote stays the built, redacted line).
+    origins: HashMap<String, FileLocation>,
 }
 
 /// An object kept for the set rules, with the lines it spans so findings can quote them.
@@ -256,8 +259,9 @@ fn scan_loaded(mut file: LoadedFile, context: &ScanContext<'_>) -> FileOutcome {
     let objects = std::mem::take(&mut file.objects);
     let lines = LineIndex::new(&file.text);
     let mut wanted = Vec::new();
+    let mut origins = origin::SourceFiles::default();
     for object in objects {
-        scan_object(&object, &file.path, context, &mut outcome);
+        scan_object(&object, &file.path, context, &mut outcome, &mut origins);
         if engine.wanted_by_set_rules(&object) {
             wanted.push(object);
         }
@@ -284,6 +288,14 @@ fn scan_loaded(mut file: LoadedFile, context: &ScanContext<'_>) -> FileOutcome {
                 to_template(location, template);
             }
         }
+        for (pointer, origin) in &evaluated.origins {
+            if let Some(location) = evaluated.locations.get_mut(pointer) {
+                location.path = origin.path.clone();
+                location.line = origin.line;
+                location.column = origin.column;
+                location.exact = origin.exact;
+            }
+        }
     }
     drop(prepared);
     let mut shared_lines = HashMap::new();
@@ -301,6 +313,7 @@ fn scan_object(
     path: &Arc<str>,
     context: &ScanContext<'_>,
     outcome: &mut FileOutcome,
+    origins: &mut origin::SourceFiles,
 ) {
     let engine = context.engine;
     if object.kind == "Namespace" && object.group().is_empty() {
@@ -351,11 +364,20 @@ fn scan_object(
     }
     if !result.findings.is_empty() || result.has_pss_findings() {
         let namespace = object.namespace().map(str::to_string);
+        let moved = if origin::origin_path(object).is_some() {
+            locations
+                .keys()
+                .filter_map(|pointer| Some((pointer.clone(), origins.locate(object, pointer)?)))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         outcome.evaluated.push(Evaluated {
             namespace,
             result,
             locations,
             template: object.origin.template.clone(),
+            origins: moved,
         });
     }
 }

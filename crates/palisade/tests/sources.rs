@@ -278,3 +278,51 @@ fn kustomize_patches_are_not_checked_as_whole_objects() {
     assert_eq!(report["notices"][0]["type"], "kustomize-patch");
     assert_eq!(report["notices"][0]["file"], "overlay/replicas.yaml");
 }
+
+/// Kustomize output with origin annotations: findings point into the files the objects came
+/// from, when they are there.
+#[test]
+fn kustomize_origin_annotations_point_at_the_source_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("base")).unwrap();
+    std::fs::write(
+        dir.path().join("base/deployment.yaml"),
+        "# the app\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      containers:\n      - name: shop\n        image: registry.example.com/shop:latest\n",
+    )
+    .unwrap();
+    let built = |path: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-shop\n  annotations:\n    config.kubernetes.io/origin: |\n      path: {path}\nspec:\n  selector: {{matchLabels: {{app: shop}}}}\n  template:\n    metadata: {{labels: {{app: shop}}}}\n    spec:\n      containers:\n      - name: shop\n        image: registry.example.com/shop:latest\n"
+        )
+    };
+    let scan = |input: &str| -> Value {
+        let output = common::run_in(
+            common::palisade_bin(),
+            dir.path(),
+            &[
+                "scan",
+                "--no-config",
+                "--format",
+                "json",
+                "--select",
+                "image-latest-tag",
+                "-",
+            ],
+            Some(input),
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    assert_eq!(
+        locations(&scan(&built("base/deployment.yaml"))),
+        [(
+            "image-latest-tag".to_string(),
+            "base/deployment.yaml".to_string(),
+            11
+        )]
+    );
+    // A source that is not there: the finding stays where it is in the built stream.
+    assert_eq!(
+        locations(&scan(&built("elsewhere/deployment.yaml"))),
+        [("image-latest-tag".to_string(), "<stdin>".to_string(), 15)]
+    );
+}
