@@ -81,6 +81,20 @@ pub struct Report {
     pub notices: Vec<Notice>,
     pub files: usize,
     pub objects: usize,
+    /// Findings a display filter left out of `findings` (see [`Report::hide_below`]).
+    pub hidden: Hidden,
+}
+
+/// What `--min-severity` left out of the listing. It is a display filter only: the exit code
+/// was decided on every finding, so the counts of what is not shown must still be reported.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hidden {
+    /// The lowest severity still listed; `None` when nothing was filtered.
+    pub min_severity: Option<Severity>,
+    /// Hidden findings that are not waived.
+    pub findings: usize,
+    /// Hidden findings an exception waived.
+    pub waived: usize,
 }
 
 /// Counts for summary lines.
@@ -107,6 +121,24 @@ impl Report {
             .filter(|f| f.finding.waiver.is_some())
             .count();
         summary
+    }
+
+    /// Leaves findings below `min` out of the listing, counting them in [`Report::hidden`].
+    /// Checked objects stay: their rules were evaluated either way.
+    pub fn hide_below(&mut self, min: Severity) {
+        let hidden = &mut self.hidden;
+        hidden.min_severity = Some(min);
+        self.findings.retain(|f| {
+            if f.finding.severity >= min {
+                return true;
+            }
+            if f.finding.waiver.is_some() {
+                hidden.waived += 1;
+            } else {
+                hidden.findings += 1;
+            }
+            false
+        });
     }
 
     /// Sorts findings by file, line, column and rule, and errors and skipped documents by file.
