@@ -93,6 +93,8 @@ pub struct Hidden {
     pub min_severity: Option<Severity>,
     /// Hidden findings that are not waived.
     pub findings: usize,
+    /// The same, by severity.
+    pub by_severity: BTreeMap<Severity, usize>,
     /// Hidden findings an exception waived.
     pub waived: usize,
 }
@@ -136,6 +138,7 @@ impl Report {
                 hidden.waived += 1;
             } else {
                 hidden.findings += 1;
+                *hidden.by_severity.entry(f.finding.severity).or_default() += 1;
             }
             false
         });

@@ -106,11 +106,12 @@ pub(crate) fn write_quote(
     {
         let _ = write!(carets, " {label}");
     }
+    // Under a clipped window's leading `…`, one column of space.
+    let indent = " ".repeat(lead.chars().count());
     let _ = writeln!(
         out,
-        "{gutter} {} {lead}{}",
+        "{gutter} {} {indent}{}",
         style.dim("|"),
-        // The lead is `…` (one column) when the window is clipped.
         style.paint("1;31", &carets)
     );
 }

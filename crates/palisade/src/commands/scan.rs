@@ -22,8 +22,8 @@ pub(crate) struct ScanArgs {
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<String>,
 
-    /// Report format(s): text, json, sarif, junit, github, markdown or html; several at once as
-    /// `sarif=out.sarif,json=out.json` (at most one without a file goes to standard output).
+    /// Report format(s): text, compact, json, sarif, junit, github, markdown or html; several at
+    /// once as `sarif=out.sarif,json=out.json` (at most one without a file goes to stdout).
     #[arg(long, default_value = "text", value_name = "FORMAT[=FILE],...")]
     format: String,
 
@@ -53,6 +53,11 @@ pub(crate) struct ScanArgs {
     /// Exit with 1 when a finding of this severity or higher is found [default: low].
     #[arg(long, value_parser = parse_severity)]
     fail_on: Option<Severity>,
+
+    /// List only findings of this severity or higher in every report (the others are counted
+    /// as hidden); the exit code still follows --fail-on.
+    #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
+    min_severity: Option<Severity>,
 
     /// The Kubernetes version the manifests are for (e.g. `1.29`), for deprecated APIs
     /// [default: the newest known].
@@ -164,6 +169,8 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         color: use_color(args.color),
         verbose: args.verbose,
         create_dirs: args.create_dirs,
+        fail_on,
+        min_severity: args.min_severity,
     };
     match write_outputs(&outputs, &report, options) {
         // `palisade scan . | head` under `pipefail`: the reader stopped, the verdict stands.
