@@ -1,6 +1,7 @@
 // Opens a Palisade HTML report in headless Chromium (Debian's, driven by playwright-core) and
 // checks the rendered page against the JSON report of the same scan: totals, a row count, a
-// severity filter, a search, a sort, a chart click and a rule's documentation. Measures the
+// severity filter, a file filter, a search, a sort, a chart click, charts that follow the
+// filters, the per-object view, namespace labels and a rule's documentation. Measures the
 // render time (navigation start to the first rendered table, which must be under 3 s) and
 // writes a screenshot. Usage (from .ci/reports.sh):
 //   node .ci/report-browser.cjs REPORT.html REPORT.json LABEL SCREENSHOT_DIR [EXTRA_SCREENSHOT]
@@ -65,6 +66,15 @@ async function main() {
     check(await matched() === open.length, `the table holds all ${open.length} findings`);
     check(await rows() === Math.min(100, open.length), `one page of ${Math.min(100, open.length)} rows is rendered`);
     check((await page.$$("figure.chart svg")).length === 3, "three charts are drawn");
+    // The findings a chart shows: the counts of its bars (the folded "N more" bar included).
+    const chartTotal = (id) => page.$$eval(`#${id} g.bar text.count`,
+      (nodes) => nodes.reduce((sum, n) => sum + Number(n.textContent), 0));
+    const chartsShow = async (n, what) => {
+      for (const id of ["chart-category", "chart-namespace", "chart-rule"]) {
+        check(await chartTotal(id) === n, `${id} shows ${n} findings (${what})`);
+      }
+    };
+    await chartsShow(open.length, "no filter");
 
     // A severity filter, through its checkboxes.
     const worst = SEVERITIES.find((s) => expected.summary.bySeverity[s] > 0);
@@ -76,6 +86,51 @@ async function main() {
       `filtering to ${worst} leaves ${expected.summary.bySeverity[worst]} findings`);
     check(badges.length > 0 && badges.every((b) => b === worst), `every visible row is ${worst}`);
     check(page.url().includes(`sev=${worst}`), "the filter is kept in the URL fragment");
+    await chartsShow(expected.summary.bySeverity[worst], `filtered to ${worst}`);
+    await page.click("#filter-reset");
+
+    // A file filter: the file with the fewest findings (so that it filters something out).
+    const byFile = new Map();
+    for (const f of open) byFile.set(f.file ?? "(no file)", (byFile.get(f.file ?? "(no file)") || 0) + 1);
+    const [file, inFile] = [...byFile].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))[0];
+    await page.selectOption("#filters select[name=file]", file);
+    check(await matched() === inFile, `filtering to file ${file} leaves its ${inFile} findings`);
+    const locations = await page.$$eval("#findings-table tbody td.loc", (tds) => tds.map((td) => td.textContent));
+    check(locations.length > 0 && locations.every((l) => l.startsWith(file + ":")), "every visible row is in that file");
+    check(page.url().includes("file="), "the file filter is kept in the URL fragment");
+    await chartsShow(inFile, `filtered to ${file}`);
+    await page.click("#filter-reset");
+
+    // The per-object view: a heading per object, each object's rows under it.
+    await page.check("#view-objects");
+    check(await matched() === open.length, "the per-object view holds every finding");
+    const groups = await page.$$eval("#findings-table tbody tr", (trs) => {
+      const out = [];
+      for (const tr of trs) {
+        if (tr.classList.contains("group")) out.push({ heading: tr.textContent, objects: new Set() });
+        else if (out.length > 0) out[out.length - 1].objects.add(tr.querySelector("td.object").textContent);
+      }
+      return out.map((g) => ({ heading: g.heading, objects: g.objects.size }));
+    });
+    check(groups.length > 0, `the first page has ${groups.length} object headings`);
+    check(groups.every((g) => g.objects === 1), "the rows under each heading belong to one object");
+    check(new Set(groups.map((g) => g.heading)).size === groups.length, "each object has one heading on the page");
+    const objectsOf = new Set(open.map((f) => `${f.object.kind}/${f.object.namespace || ""}/${f.object.name}`));
+    if (open.length <= 100) {
+      check(groups.length === objectsOf.size, `one heading per object with findings (${objectsOf.size})`);
+    }
+    check(page.url().includes("view=objects"), "the view is kept in the URL fragment");
+    await page.click("#filter-reset");
+    check(await page.$$eval("#findings-table tbody tr.group", (trs) => trs.length) === 0, "reset returns to the plain list");
+
+    // Namespaces: an object of a namespaced kind without a namespace is not "cluster-scoped".
+    const namespaceOptions = await page.$$eval("#filters select[name=namespace] option", (os) => os.map((o) => o.value));
+    if (open.some((f) => !f.object.namespace && f.object.kind === "Pod")) {
+      check(namespaceOptions.includes("(namespace not set)"), "a Pod without a namespace is labelled \"namespace not set\"");
+    }
+    if (open.every((f) => f.object.namespace || !["ClusterRole", "ClusterRoleBinding", "Namespace"].includes(f.object.kind))) {
+      check(!namespaceOptions.includes("(cluster-scoped)"), "no cluster-scoped entry without cluster-scoped objects");
+    }
 
     // A search, typed (debounced), then reset.
     await page.click("#filter-reset");
@@ -102,8 +157,9 @@ async function main() {
     const bar = await page.$("#chart-category [data-filter]");
     const category = (await bar.getAttribute("data-filter")).split("=")[1];
     await bar.click();
-    check(await matched() === open.filter((f) => f.category === category).length,
-      `clicking the ${category} bar filters to its findings`);
+    const inCategory = open.filter((f) => f.category === category).length;
+    check(await matched() === inCategory, `clicking the ${category} bar filters to its findings`);
+    await chartsShow(inCategory, `after a click on the ${category} bar`);
     await page.click("#filter-reset");
 
     // Waived findings, apart from the others, with their reasons.

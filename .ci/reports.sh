@@ -83,7 +83,8 @@ echo "== reports: JUnit schema"
 xmllint --noout --schema crates/palisade-report/tests/schemas/junit-10.xsd "$out/examples.junit.xml"
 
 echo "== reports: waived findings"
-# One object whose findings an annotation waives, one whose findings stand.
+# One object whose findings an annotation waives, one whose findings stand, one without a
+# namespace.
 mkdir -p "$out/waived"
 cat > "$out/waived/app.yaml" <<'YAML'
 apiVersion: v1
@@ -110,6 +111,16 @@ spec:
   containers:
   - name: web
     image: nginx:latest
+---
+# No namespace: the report must say "namespace not set", not call a Pod cluster-scoped.
+apiVersion: v1
+kind: Pod
+metadata:
+  name: unplaced
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
 YAML
 scan_expecting_findings "$out/waived" --format "json=$out/waived.json,html=$out/waived.html,sarif=$out/waived.sarif" > /dev/null
 

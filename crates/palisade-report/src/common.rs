@@ -58,6 +58,57 @@ pub fn finding_fingerprint(finding: &palisade_rules::Finding) -> String {
     ])
 }
 
+/// Kinds that have no namespace, from Kubernetes' built-in APIs and the add-ons seen most in
+/// manifests (cert-manager's issuers, Gatekeeper's templates). Any other kind is namespaced, so
+/// an object of it without a namespace was written without one (it lands in the namespace of
+/// whoever applies it) — not cluster-scoped. `kubectl api-resources --namespaced=false` is the
+/// source; a kind missing here is shown as "namespace not set", which is at worst cautious.
+const CLUSTER_SCOPED_KINDS: &[&str] = &[
+    "APIService",
+    "CertificateSigningRequest",
+    "ClusterIssuer",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ComponentStatus",
+    "ConstraintTemplate",
+    "CSIDriver",
+    "CSINode",
+    "CustomResourceDefinition",
+    "FlowSchema",
+    "IngressClass",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+    "MutatingWebhookConfiguration",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "PriorityClass",
+    "PriorityLevelConfiguration",
+    "RuntimeClass",
+    "StorageClass",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration",
+    "VolumeAttachment",
+];
+
+pub(crate) fn is_cluster_scoped(kind: &str) -> bool {
+    CLUSTER_SCOPED_KINDS.contains(&kind)
+}
+
+/// What a report shows for an object's namespace: the namespace, or which of the two reasons
+/// it has none. Namespace names are DNS labels, so the parenthesised labels cannot collide.
+pub(crate) fn namespace_label(object: &ObjectRef) -> &str {
+    match &object.namespace {
+        Some(ns) => ns,
+        None if is_cluster_scoped(&object.kind) => CLUSTER_SCOPED,
+        None => NAMESPACE_NOT_SET,
+    }
+}
+
+pub(crate) const CLUSTER_SCOPED: &str = "(cluster-scoped)";
+pub(crate) const NAMESPACE_NOT_SET: &str = "(namespace not set)";
+
 pub(crate) fn object_path(object: &ObjectRef) -> String {
     match &object.namespace {
         Some(ns) => format!("{}/{ns}/{}", object.kind, object.name),
@@ -82,6 +133,28 @@ mod tests {
             escape_markup("a<b>&\"c'\u{1}\n"),
             "a&lt;b&gt;&amp;&quot;c&#39;\n"
         );
+    }
+
+    #[test]
+    fn only_cluster_scoped_kinds_are_called_cluster_scoped() {
+        let object = |kind: &str, namespace: Option<&str>| ObjectRef {
+            api_version: "v1".to_string(),
+            kind: kind.to_string(),
+            namespace: namespace.map(str::to_string),
+            name: "x".to_string(),
+        };
+        let cases = [
+            ("ClusterRole", None, "(cluster-scoped)"),
+            ("Namespace", None, "(cluster-scoped)"),
+            ("ClusterIssuer", None, "(cluster-scoped)"),
+            ("Deployment", None, "(namespace not set)"),
+            ("Role", None, "(namespace not set)"),
+            ("MyCustomThing", None, "(namespace not set)"),
+            ("Deployment", Some("shop"), "shop"),
+        ];
+        for (kind, namespace, label) in cases {
+            assert_eq!(namespace_label(&object(kind, namespace)), label, "{kind}");
+        }
     }
 
     #[test]

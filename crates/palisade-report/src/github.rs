@@ -1,18 +1,31 @@
 //! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line per finding, which
 //! the runner turns into annotations on the pull request's diff, with no extra tooling.
+//!
+//! GitHub shows at most 10 annotations of each type per step and 50 per run, and drops the rest
+//! without a word; so at most [`MAX_ANNOTATIONS`] are written, the most severe first, and one
+//! last `::notice` says how many more there are and where to read them.
 
 use std::fmt::Write as _;
 
 use palisade_rules::Severity;
 
-use crate::model::Report;
+use crate::model::{Report, ReportFinding};
+
+/// Annotations written at most (GitHub's limit for one run), besides the closing summary notice.
+pub const MAX_ANNOTATIONS: usize = 50;
 
 /// Renders input errors, configuration notices and findings as workflow commands, then a plain
-/// summary line. Waived
-/// findings are left out: an annotation asks for a change, and a waiver says none is due.
+/// summary line. Waived findings are left out: an annotation asks for a change, and a waiver
+/// says none is due.
 pub fn render_github(report: &Report) -> String {
+    render_with_limit(report, MAX_ANNOTATIONS)
+}
+
+fn render_with_limit(report: &Report, limit: usize) -> String {
     let mut out = String::new();
-    for error in &report.errors {
+    let mut written = 0;
+    // Input errors and notices first: they say the scan itself was incomplete or misconfigured.
+    for error in report.errors.iter().take(limit) {
         let properties = properties(
             &error.path,
             error.line,
@@ -20,8 +33,9 @@ pub fn render_github(report: &Report) -> String {
             "palisade: input error",
         );
         let _ = writeln!(out, "::error {properties}::{}", escape_data(&error.message));
+        written += 1;
     }
-    for notice in &report.notices {
+    for notice in report.notices.iter().take(limit - written) {
         let properties = properties(
             &notice.file,
             notice.line,
@@ -33,12 +47,17 @@ pub fn render_github(report: &Report) -> String {
             "::warning {properties}::{}",
             escape_data(&notice.message)
         );
+        written += 1;
     }
-    for f in report
+    let mut open: Vec<&ReportFinding> = report
         .findings
         .iter()
         .filter(|f| f.finding.waiver.is_none())
-    {
+        .collect();
+    // Most severe first; a stable sort keeps the file order within a severity.
+    open.sort_by_key(|f| std::cmp::Reverse(f.finding.severity));
+    let shown = open.len().min(limit - written);
+    for f in &open[..shown] {
         let finding = &f.finding;
         let command = match finding.severity {
             Severity::Critical | Severity::High => "error",
@@ -59,8 +78,23 @@ pub fn render_github(report: &Report) -> String {
         );
         let _ = writeln!(out, "::{command} {properties}::{}", escape_data(&message));
     }
+    let left_out =
+        (report.errors.len() + report.notices.len()).saturating_sub(limit) + (open.len() - shown);
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "::notice title={}::{}",
+            escape_property(&format!("palisade: {left_out} more not annotated")),
+            escape_data(&format!(
+                "GitHub shows at most {limit} annotations per run, so {left_out} more \
+                 (the least severe) are not annotated. Read them all in the scan's other \
+                 reports (SARIF in code scanning, the HTML or JSON report kept as an artifact) \
+                 or run `palisade scan --format text` on the same files."
+            ))
+        );
+    }
     let summary = report.summary();
-    let _ = writeln!(
+    let _ = write!(
         out,
         "palisade: {} finding{} ({} waived), {} input error{}, in {} object{} from {} file{}",
         summary.findings,
@@ -73,6 +107,14 @@ pub fn render_github(report: &Report) -> String {
         report.files,
         plural(report.files),
     );
+    if let Some(min) = report.hidden.min_severity {
+        let _ = write!(
+            out,
+            "; {} below {min} hidden by --min-severity",
+            report.hidden.findings
+        );
+    }
+    out.push('\n');
     out
 }
 
@@ -113,6 +155,28 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_and_notices_count_toward_the_cap() {
+        let report = Report {
+            errors: vec![
+                crate::model::InputError {
+                    path: "a.yaml".to_string(),
+                    line: None,
+                    column: None,
+                    message: "bad".to_string(),
+                };
+                3
+            ],
+            ..Report::default()
+        };
+        let text = render_with_limit(&report, 2);
+        assert_eq!(text.lines().filter(|l| l.starts_with("::error")).count(), 2);
+        assert!(
+            text.contains("::notice title=palisade%3A 1 more not annotated::"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn separators_in_values_are_escaped() {

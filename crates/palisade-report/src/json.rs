@@ -1,4 +1,5 @@
-//! The JSON report: a documented, versioned schema (`docs/json-output.md`).
+//! The JSON report: a documented, versioned schema (`docs/json-output.md`, and as JSON Schema
+//! `docs/json-output.schema.json`, which a test validates real output against).
 
 use serde_json::{Map, Value, json};
 
@@ -9,9 +10,16 @@ use crate::model::{Report, ReportFinding};
 /// Bumped on any change that could break a consumer; additions bump the minor number.
 pub const JSON_SCHEMA_VERSION: &str = "1.0";
 
-/// Renders the report as one JSON document.
+/// Renders the report as one JSON document. The summary counts every finding of the scan, those
+/// `--min-severity` left out of the arrays too: it is what the exit code was decided on, and
+/// the schema stays the same with or without the filter.
 pub fn render_json(report: &Report, tool_version: &str) -> String {
-    let summary = report.summary();
+    let mut summary = report.summary();
+    summary.findings += report.hidden.findings;
+    summary.waived += report.hidden.waived;
+    for (severity, n) in &report.hidden.by_severity {
+        *summary.by_severity.entry(*severity).or_default() += n;
+    }
     let by_severity: Map<String, Value> = palisade_rules::Severity::ALL
         .iter()
         .map(|s| {

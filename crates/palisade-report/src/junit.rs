@@ -1,14 +1,23 @@
 //! JUnit XML, so CI systems show findings in their test tab: a test suite per file, a test case
-//! per (object, rule) evaluated, a failure per finding. Waived findings make a skipped case;
-//! input errors are errored cases; skipped documents and configuration notices go to the
-//! suite's `system-out`. The output validates against the Jenkins JUnit schema
+//! per (object, rule) evaluated, a failure per finding at or above `--fail-on`. Waived findings
+//! make a skipped case; findings below `--fail-on` leave their case passing, with the finding in
+//! its `system-out`; input errors are errored cases; skipped documents and configuration notices
+//! go to the suite's `system-out`. The output validates against the Jenkins JUnit schema
 //! (`tests/schemas/junit-10.xsd`).
+//!
+//! Why a passing case and not a skipped one for a finding below the threshold: the scan's exit
+//! code says it passed, and the test tab must agree with it (a red or yellow count the job does
+//! not fail on teaches people to ignore the tab). "Skipped" also means "not run" to Jenkins,
+//! GitLab and Azure Pipelines, which is untrue here: the rule ran and found something, and
+//! their test views still show a passing case's output on its detail page. Skipped stays what
+//! it already means in this report: a person waived the finding.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use palisade_model::ObjectRef;
 use palisade_rules::RuleDef;
+use palisade_rules::config::FailOn;
 
 use crate::common::{escape_markup, object_path};
 use crate::model::{Report, ReportFinding};
@@ -29,13 +38,14 @@ struct Suite<'a> {
     log: Vec<String>,
 }
 
-/// Renders the report as a `testsuites` document.
-pub fn render_junit(report: &Report) -> String {
+/// Renders the report as a `testsuites` document; only findings at or above `fail_on` (the
+/// severity that fails the scan) are failures.
+pub fn render_junit(report: &Report, fail_on: FailOn) -> String {
     let suites = suites(report);
     let (mut tests, mut failures, mut errors) = (0, 0, 0);
     for suite in suites.values() {
         tests += suite.cases.len() + suite.errors.len();
-        failures += suite.cases.iter().filter(|c| failing(c)).count();
+        failures += suite.cases.iter().filter(|c| failing(c, fail_on)).count();
         errors += suite.errors.len();
     }
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -44,7 +54,7 @@ pub fn render_junit(report: &Report) -> String {
         "<testsuites name=\"palisade\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">"
     );
     for (path, suite) in &suites {
-        write_suite(&mut out, path, suite);
+        write_suite(&mut out, path, suite, fail_on);
     }
     out.push_str("</testsuites>\n");
     out
@@ -139,17 +149,23 @@ fn suites(report: &Report) -> BTreeMap<String, Suite<'_>> {
     suites
 }
 
-fn failing(case: &Case<'_>) -> bool {
-    case.findings.iter().any(|f| f.finding.waiver.is_none())
+/// A finding that fails the scan: not waived, and at or above the threshold.
+fn fails(f: &ReportFinding, fail_on: FailOn) -> bool {
+    f.finding.waiver.is_none() && fail_on.fails(f.finding.severity)
 }
 
-fn write_suite(out: &mut String, path: &str, suite: &Suite<'_>) {
-    let failures = suite.cases.iter().filter(|c| failing(c)).count();
-    let skipped = suite
-        .cases
-        .iter()
-        .filter(|c| !c.findings.is_empty() && !failing(c))
-        .count();
+fn failing(case: &Case<'_>, fail_on: FailOn) -> bool {
+    case.findings.iter().any(|f| fails(f, fail_on))
+}
+
+/// A case with waived findings and nothing that fails is skipped.
+fn skipped(case: &Case<'_>, fail_on: FailOn) -> bool {
+    !failing(case, fail_on) && case.findings.iter().any(|f| f.finding.waiver.is_some())
+}
+
+fn write_suite(out: &mut String, path: &str, suite: &Suite<'_>, fail_on: FailOn) {
+    let failures = suite.cases.iter().filter(|c| failing(c, fail_on)).count();
+    let skipped = suite.cases.iter().filter(|c| skipped(c, fail_on)).count();
     let _ = writeln!(
         out,
         "  <testsuite name=\"{name}\" file=\"{name}\" tests=\"{}\" failures=\"{failures}\" errors=\"{}\" skipped=\"{skipped}\">",
@@ -158,7 +174,7 @@ fn write_suite(out: &mut String, path: &str, suite: &Suite<'_>) {
         name = escape_markup(path),
     );
     for case in &suite.cases {
-        write_case(out, case);
+        write_case(out, case, fail_on);
     }
     for error in &suite.errors {
         let _ = writeln!(
@@ -178,7 +194,7 @@ fn write_suite(out: &mut String, path: &str, suite: &Suite<'_>) {
     out.push_str("  </testsuite>\n");
 }
 
-fn write_case(out: &mut String, case: &Case<'_>) {
+fn write_case(out: &mut String, case: &Case<'_>, fail_on: FailOn) {
     let _ = write!(
         out,
         "    <testcase name=\"{} {}\" classname=\"{}\"",
@@ -191,29 +207,44 @@ fn write_case(out: &mut String, case: &Case<'_>) {
         return;
     }
     out.push_str(">\n");
-    let failing = failing(case);
+    let skipped = skipped(case, fail_on);
     for f in &case.findings {
         let finding = &f.finding;
         let at = match &f.location {
             Some(l) => format!("{}:{}:{}, {}", l.path, l.line, l.column, finding.pointer),
             None => finding.pointer.clone(),
         };
-        match (&finding.waiver, failing) {
-            (None, _) => {
-                let body = format!(
-                    "{}\nhelp: {}\nobject: {}\nat: {at}",
-                    finding.message, finding.help, finding.object
-                );
+        let body = || {
+            format!(
+                "{}\nhelp: {}\nobject: {}\nat: {at}",
+                finding.message, finding.help, finding.object
+            )
+        };
+        match &finding.waiver {
+            None if fail_on.fails(finding.severity) => {
                 let _ = writeln!(
                     out,
                     "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                     finding.severity,
                     escape_markup(&finding.message),
-                    escape_markup(&body)
+                    escape_markup(&body())
                 );
             }
-            // Only waived findings in this case: the case is skipped, with the reason.
-            (Some(waiver), false) => {
+            // Below the threshold: reported, not failing (see the module's comment).
+            None => {
+                let _ = writeln!(
+                    out,
+                    "      <system-out>{}</system-out>",
+                    escape_markup(&format!(
+                        "{} finding below --fail-on {}: {}",
+                        finding.severity,
+                        fail_on.as_str(),
+                        body()
+                    ))
+                );
+            }
+            // Only waived findings fail nothing in this case: it is skipped, with the reason.
+            Some(waiver) if skipped => {
                 let _ = writeln!(
                     out,
                     "      <skipped message=\"{}\"/>",
@@ -224,7 +255,7 @@ fn write_case(out: &mut String, case: &Case<'_>) {
                 );
             }
             // A waived finding beside failing ones: noted, not a failure.
-            (Some(waiver), true) => {
+            Some(waiver) => {
                 let _ = writeln!(
                     out,
                     "      <system-out>{}</system-out>",

@@ -18,8 +18,9 @@ pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use junit::render_junit;
 pub use markdown::render_markdown;
 pub use model::{
-    CheckedObject, FileLocation, InputError, Notice, Report, ReportFinding, Skipped, Summary,
+    CheckedObject, FileLocation, Hidden, InputError, NOTICE_KINDS, Notice, Report, ReportFinding,
+    Skipped, Summary,
 };
 pub use quote::{QuotableLine, REDACTED, SourceQuote, quote_line};
 pub use sarif::{SARIF_SCHEMA_URI, render_sarif};
-pub use text::{TextOptions, render_text};
+pub use text::{TextOptions, render_compact, render_text};

@@ -37,6 +37,13 @@ pub fn render_markdown(report: &Report) -> String {
         counted(report.files, "file"),
         counted(report.skipped.len(), "document"),
     );
+    if let Some(min) = report.hidden.min_severity {
+        let _ = writeln!(
+            out,
+            "{} below {min} not listed (`--min-severity`); they still count for `--fail-on`.\n",
+            counted(report.hidden.findings, "finding"),
+        );
+    }
 
     let mut open: Vec<&ReportFinding> = report
         .findings

@@ -62,12 +62,25 @@ pub struct CheckedObject {
 pub struct Notice {
     /// `expired-exception`, `unused-exception`, `skipped-link`, or one about an inline
     /// exception: `inline-exception-unknown-rule`, `inline-exception-without-reason`,
-    /// `inline-exception-not-on-pods`.
+    /// `inline-exception-not-on-pods`; or `baseline`, `chart-not-rendered`, `kustomize-patch`.
     pub kind: &'static str,
     pub file: String,
     pub line: Option<u32>,
     pub message: String,
 }
+
+/// Every kind of [`Notice`], as the JSON report's `notices[].type` and its schema name them.
+pub const NOTICE_KINDS: [&str; 9] = [
+    "expired-exception",
+    "unused-exception",
+    "skipped-link",
+    "inline-exception-unknown-rule",
+    "inline-exception-without-reason",
+    "inline-exception-not-on-pods",
+    "baseline",
+    "chart-not-rendered",
+    "kustomize-patch",
+];
 
 /// Everything one scan produced.
 #[derive(Clone, Debug, Default)]
@@ -81,6 +94,22 @@ pub struct Report {
     pub notices: Vec<Notice>,
     pub files: usize,
     pub objects: usize,
+    /// Findings a display filter left out of `findings` (see [`Report::hide_below`]).
+    pub hidden: Hidden,
+}
+
+/// What `--min-severity` left out of the listing. It is a display filter only: the exit code
+/// was decided on every finding, so the counts of what is not shown must still be reported.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hidden {
+    /// The lowest severity still listed; `None` when nothing was filtered.
+    pub min_severity: Option<Severity>,
+    /// Hidden findings that are not waived.
+    pub findings: usize,
+    /// The same, by severity.
+    pub by_severity: BTreeMap<Severity, usize>,
+    /// Hidden findings an exception waived.
+    pub waived: usize,
 }
 
 /// Counts for summary lines.
@@ -107,6 +136,25 @@ impl Report {
             .filter(|f| f.finding.waiver.is_some())
             .count();
         summary
+    }
+
+    /// Leaves findings below `min` out of the listing, counting them in [`Report::hidden`].
+    /// Checked objects stay: their rules were evaluated either way.
+    pub fn hide_below(&mut self, min: Severity) {
+        let hidden = &mut self.hidden;
+        hidden.min_severity = Some(min);
+        self.findings.retain(|f| {
+            if f.finding.severity >= min {
+                return true;
+            }
+            if f.finding.waiver.is_some() {
+                hidden.waived += 1;
+            } else {
+                hidden.findings += 1;
+                *hidden.by_severity.entry(f.finding.severity).or_default() += 1;
+            }
+            false
+        });
     }
 
     /// Sorts findings by file, line, column and rule, and errors and skipped documents by file.

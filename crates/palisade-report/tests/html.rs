@@ -123,3 +123,49 @@ fn fifty_thousand_findings_stay_a_few_megabytes() {
     assert!(megabytes < 4.0, "the page is {megabytes:.1} MB");
     assert!(page.contains("data-total=\"critical\">10,000<"));
 }
+
+#[test]
+fn objects_without_a_namespace_are_cluster_scoped_only_by_kind() {
+    let mut report = common::fixture();
+    // A Deployment written without a namespace is not cluster-scoped: it lands wherever it is
+    // applied.
+    report.findings[0].finding.object.namespace = None;
+    let page = render_html(&report, "0.0.0-test");
+    let namespaces = page
+        .split("<select name=\"namespace\">")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .unwrap();
+    assert!(
+        namespaces
+            .contains("<option value=\"(namespace not set)\">(namespace not set) (1)</option>"),
+        "{namespaces}"
+    );
+    assert!(
+        namespaces.contains("<option value=\"(cluster-scoped)\">(cluster-scoped) (1)</option>"),
+        "the ClusterRole: {namespaces}"
+    );
+    assert!(page.contains("[\"Deployment\",\"\",\"web\",\"(namespace not set)\"]"));
+    assert!(page.contains("data-filter=\"namespace=(namespace not set)\""));
+}
+
+#[test]
+fn the_file_filter_offers_every_file_with_findings() {
+    let page = render_html(&common::fixture(), "0.0.0-test");
+    let files = page
+        .split("<select name=\"file\">")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .unwrap();
+    for option in [
+        "<option value=\"deploy/app.yaml\">deploy/app.yaml (3)</option>",
+        "<option value=\"deploy/rbac.yaml\">deploy/rbac.yaml (1)</option>",
+        "<option value=\"(no file)\">(no file) (1)</option>",
+    ] {
+        assert!(files.contains(option), "{files}");
+    }
+    assert!(
+        page.contains("name=\"view\" value=\"objects\""),
+        "the per-object view"
+    );
+}

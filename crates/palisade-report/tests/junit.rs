@@ -14,6 +14,8 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use palisade_report::render_junit;
+use palisade_rules::Severity;
+use palisade_rules::config::FailOn;
 
 fn attribute(node: roxmltree::Node<'_, '_>, name: &str) -> usize {
     node.attribute(name).unwrap().parse().unwrap()
@@ -21,14 +23,14 @@ fn attribute(node: roxmltree::Node<'_, '_>, name: &str) -> usize {
 
 #[test]
 fn fixture_report_as_junit() {
-    let text = render_junit(&common::fixture());
+    let text = render_junit(&common::fixture(), FailOn::At(Severity::Info));
     validate_with_xmllint(&text);
     insta::assert_snapshot!(text);
 }
 
 #[test]
 fn a_case_per_object_and_rule_a_failure_per_finding() {
-    let text = render_junit(&common::fixture());
+    let text = render_junit(&common::fixture(), FailOn::At(Severity::Info));
     let document = roxmltree::Document::parse(&text).unwrap();
     let root = document.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
@@ -82,7 +84,7 @@ fn a_case_per_object_and_rule_a_failure_per_finding() {
 #[test]
 fn scan_of_the_examples_lists_passes_as_well_as_failures() {
     let report = common::examples();
-    let text = render_junit(&report);
+    let text = render_junit(&report, FailOn::At(Severity::Info));
     validate_with_xmllint(&text);
     let document = roxmltree::Document::parse(&text).unwrap();
     let root = document.root_element();
@@ -97,6 +99,49 @@ fn scan_of_the_examples_lists_passes_as_well_as_failures() {
         .filter(|n| n.has_tag_name("failure"))
         .count();
     assert_eq!(failures, report.findings.len());
+}
+
+#[test]
+fn findings_below_fail_on_pass_with_the_finding_in_their_output() {
+    let text = render_junit(&common::fixture(), FailOn::At(Severity::High));
+    validate_with_xmllint(&text);
+    let document = roxmltree::Document::parse(&text).unwrap();
+    let root = document.root_element();
+    // TST001 (critical), TST002 and TST004 (high) fail; TST005 (low) and TST006 (info) pass.
+    assert_eq!(attribute(root, "failures"), 3);
+    assert_eq!(
+        attribute(root, "tests"),
+        8,
+        "the same cases as with --fail-on low"
+    );
+    let case = |name: &str| {
+        document
+            .descendants()
+            .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some(name))
+            .unwrap()
+    };
+    let probe = case("TST005 missing-readiness-probe");
+    assert!(!probe.children().any(|n| n.has_tag_name("failure")));
+    assert!(!probe.children().any(|n| n.has_tag_name("skipped")));
+    let output = probe
+        .children()
+        .find(|n| n.has_tag_name("system-out"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(
+        output.starts_with("low finding below --fail-on high: container web has no readinessProbe"),
+        "{output}"
+    );
+    let app = root
+        .children()
+        .find(|n| n.attribute("name") == Some("deploy/app.yaml"))
+        .unwrap();
+    assert_eq!(attribute(app, "failures"), 2);
+    assert_eq!(
+        attribute(app, "skipped"),
+        1,
+        "the waived finding stays skipped"
+    );
 }
 
 /// Validates against `tests/schemas/junit-10.xsd` with libxml2's `xmllint`. The check is skipped

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use palisade_rules::{RuleDef, Severity, WaiverSource};
 use serde_json::{Value, json};
 
+use crate::common::namespace_label;
 use crate::model::{Report, ReportFinding};
 
 /// Strings stored once, referred to by index.
@@ -37,7 +38,8 @@ pub(super) fn severity_index(severity: Severity) -> usize {
 /// The JSON the page embeds, safe inside a `<script>` element.
 ///
 /// Rows: `[rule, severity, object, file (-1: none), line, column, message, help]`; waived rows
-/// add `[reason, owner (-1), expires (-1), source]`, all string indices.
+/// add `[reason, owner (-1), expires (-1), source]`, all string indices. Objects:
+/// `[kind, namespace ("" if none), name, namespace as filtered and charted]`.
 pub(super) fn payload(report: &Report) -> String {
     let mut rules: Table<&str> = Table::default();
     let mut objects: Table<String> = Table::default();
@@ -59,7 +61,8 @@ pub(super) fn payload(report: &Report) -> String {
             json!([
                 object.kind,
                 object.namespace.as_deref().unwrap_or(""),
-                object.name
+                object.name,
+                namespace_label(object)
             ])
         });
         let (file, line, column) = location(f, &mut files);

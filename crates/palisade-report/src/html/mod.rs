@@ -11,11 +11,14 @@ use std::fmt::Write as _;
 
 use palisade_rules::{RuleDef, Severity};
 
-use crate::common::escape_markup;
+use crate::common::{escape_markup, namespace_label};
 use crate::model::{Report, Summary};
 
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
+
+/// The file filter's value for findings without a location (the script uses the same text).
+const NO_FILE: &str = "(no file)";
 
 /// Chart bars before the rest are folded into one.
 const CHART_BARS: usize = 10;
@@ -64,6 +67,18 @@ fn header(out: &mut String, report: &Report, summary: &Summary, tool_version: &s
         counted(report.files, "file"),
         escape_markup(tool_version)
     );
+    if let Some(min) = report.hidden.min_severity {
+        // Inside the `meta` paragraph: said where the totals are introduced.
+        if let Some(at) = out.rfind("</p></div>") {
+            out.insert_str(
+                at,
+                &format!(
+                    " · {} below {min} not shown (--min-severity)",
+                    counted(report.hidden.findings, "finding")
+                ),
+            );
+        }
+    }
     for severity in Severity::ALL {
         let n = summary.by_severity.get(&severity).copied().unwrap_or(0);
         let name = severity.as_str();
@@ -102,15 +117,9 @@ fn charts_section(out: &mut String, report: &Report) {
         CHART_BARS,
     );
     let by_namespace = charts::bars(
-        open().map(|f| (f.severity, f.object.namespace.as_deref().unwrap_or("~"))),
+        open().map(|f| (f.severity, namespace_label(&f.object))),
         "namespace",
-        |ns| {
-            if ns == "~" {
-                "(cluster-scoped)".to_string()
-            } else {
-                ns.to_string()
-            }
-        },
+        str::to_string,
         CHART_BARS,
     );
     let names: BTreeMap<&str, &str> = open().map(|f| (f.rule.code, f.rule.name)).collect();
@@ -285,13 +294,15 @@ fn filters(out: &mut String, report: &Report, summary: &Summary) {
     let mut categories: BTreeMap<&str, usize> = BTreeMap::new();
     let mut namespaces: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
-    for f in report.findings.iter().map(|f| &f.finding) {
+    let mut files: BTreeMap<&str, usize> = BTreeMap::new();
+    for rf in &report.findings {
+        let f = &rf.finding;
         let open = usize::from(f.waiver.is_none());
         *categories.entry(f.rule.category.as_str()).or_default() += open;
-        *namespaces
-            .entry(f.object.namespace.as_deref().unwrap_or("~"))
-            .or_default() += open;
+        *namespaces.entry(namespace_label(&f.object)).or_default() += open;
         rules.entry(f.rule.code).or_insert((f.rule.name, 0)).1 += open;
+        let file = rf.location.as_ref().map_or(NO_FILE, |l| &*l.path);
+        *files.entry(file).or_default() += open;
     }
     select(
         out,
@@ -303,17 +314,13 @@ fn filters(out: &mut String, report: &Report, summary: &Summary) {
         out,
         "namespace",
         "Namespace",
-        namespaces.iter().map(|(k, n)| {
-            (
-                *k,
-                if *k == "~" {
-                    "(cluster-scoped)".into()
-                } else {
-                    (*k).to_string()
-                },
-                *n,
-            )
-        }),
+        namespaces.iter().map(|(k, n)| (*k, (*k).to_string(), *n)),
+    );
+    select(
+        out,
+        "file",
+        "File",
+        files.iter().map(|(k, n)| (*k, (*k).to_string(), *n)),
     );
     select(
         out,
@@ -326,6 +333,10 @@ fn filters(out: &mut String, report: &Report, summary: &Summary) {
     out.push_str(concat!(
         "<label class=\"field\">Search<input type=\"search\" name=\"q\" id=\"filter-q\" ",
         "placeholder=\"message, object, file, rule…\" autocomplete=\"off\"></label>",
+        "<fieldset class=\"view\"><legend>View</legend>",
+        "<label class=\"chip\"><input type=\"radio\" name=\"view\" value=\"findings\" checked>findings</label>",
+        "<label class=\"chip\"><input type=\"radio\" name=\"view\" value=\"objects\" id=\"view-objects\">by object</label>",
+        "</fieldset>",
         "<button type=\"button\" id=\"filter-reset\">Reset</button></form>\n"
     ));
 }

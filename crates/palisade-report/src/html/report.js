@@ -1,6 +1,8 @@
 // Palisade HTML report: filters, sorts and pages the findings embedded in #palisade-data.
 // Values reach the page through textContent only, never as HTML. The filter state lives in the
 // URL fragment (#sev=critical,high&category=network&q=...), so a filtered view can be shared.
+// The charts are drawn by the page's generator and redrawn here from the rows that match the
+// filters, so they always describe what the table shows.
 (() => {
   "use strict";
   const data = JSON.parse(document.getElementById("palisade-data").textContent);
@@ -21,7 +23,14 @@
     reason: (a, b) => cmp(strings[a[8]], strings[b[8]]),
   };
   const ALL_SEVERITIES = () => new Set(SEVERITIES.map((_, i) => i));
-  const filters = { sev: ALL_SEVERITIES(), category: "", namespace: "", rule: "", q: "" };
+  // Select filters, by name in the form and in the URL fragment.
+  const KEYS = ["category", "namespace", "rule", "file"];
+  const NO_FILE = "(no file)";
+  const fileOf = (row) => (row[3] < 0 ? NO_FILE : files[row[3]]);
+  const emptyFilters = () => ({ sev: ALL_SEVERITIES(), category: "", namespace: "", rule: "", file: "", q: "" });
+  const filters = emptyFilters();
+  // "findings": one row per finding; "objects": rows grouped under a heading per object.
+  let view = "findings";
 
   function el(tag, className, text) {
     const e = document.createElement(tag);
@@ -86,7 +95,8 @@
       const rule = rules[r[0]];
       if (filters.category && rule[2] !== filters.category) return false;
       if (filters.rule && rule[0] !== filters.rule) return false;
-      if (filters.namespace && (objects[r[2]][1] || "~") !== filters.namespace) return false;
+      if (filters.namespace && objects[r[2]][3] !== filters.namespace) return false;
+      if (filters.file && fileOf(r) !== filters.file) return false;
       return !filters.q || haystack(i).includes(filters.q);
     };
     const t = { sort: "severity", dir: 1, page: 0, size: 100, matched: [] };
@@ -99,7 +109,27 @@
       const by = SORTS[t.sort] || SORTS.severity;
       const dir = t.dir;
       const tie = t.sort === "location" ? dir : 1;
-      t.matched.sort((i, j) => dir * by(rows[i], rows[j]) || tie * (i - j));
+      // By object, the objects come in name order and the chosen sort applies inside each.
+      const group = view === "objects" ? (a, b) => SORTS.object(a, b) || a[2] - b[2] : () => 0;
+      t.matched.sort((i, j) => group(rows[i], rows[j]) || dir * by(rows[i], rows[j]) || tie * (i - j));
+    };
+    // Matched findings per object, for the headings of the per-object view.
+    const perObject = () => {
+      const counts = new Map();
+      for (const i of t.matched) counts.set(rows[i][2], (counts.get(rows[i][2]) || 0) + 1);
+      return counts;
+    };
+    const heading = (object, count) => {
+      const [kind, ns, name, nsKey] = objects[object];
+      const tr = el("tr", "group");
+      const th = el("th", "", "");
+      th.colSpan = table.tHead.rows[0].cells.length;
+      th.scope = "rowgroup";
+      th.append(el("span", "kind", kind + " "), el("strong", "", (ns ? ns + "/" : "") + name));
+      if (!ns) th.append(el("span", "sub", " " + nsKey));
+      th.append(el("span", "sub", ` · ${number.format(count)} finding${count === 1 ? "" : "s"}`));
+      tr.append(th);
+      return tr;
     };
     t.render = () => {
       const total = t.matched.length;
@@ -108,8 +138,18 @@
       const start = t.page * t.size;
       const end = Math.min(total, start + t.size);
       const frag = document.createDocumentFragment();
-      for (let k = start; k < end; k++) frag.append(rowElement(rows[t.matched[k]], waived));
+      const counts = view === "objects" ? perObject() : null;
+      let object = -1;
+      for (let k = start; k < end; k++) {
+        const row = rows[t.matched[k]];
+        if (counts && row[2] !== object) {
+          object = row[2];
+          frag.append(heading(object, counts.get(object)));
+        }
+        frag.append(rowElement(row, waived));
+      }
       tbody.replaceChildren(frag);
+      table.dataset.view = view;
       table.dataset.matched = String(total);
       const filtered = total < rows.length ? ` (filtered from ${number.format(rows.length)})` : "";
       countEl.textContent = total === 0
@@ -160,15 +200,17 @@
     for (const box of form.querySelectorAll("input[name=severity]")) {
       if (box.checked) filters.sev.add(SEVERITIES.indexOf(box.value));
     }
-    for (const key of ["category", "namespace", "rule"]) filters[key] = form.elements[key].value;
+    for (const key of KEYS) filters[key] = form.elements[key].value;
     filters.q = form.elements.q.value.trim().toLowerCase();
+    view = form.elements.view.value === "objects" ? "objects" : "findings";
   }
 
   function writeControls() {
     for (const box of form.querySelectorAll("input[name=severity]")) {
       box.checked = filters.sev.has(SEVERITIES.indexOf(box.value));
     }
-    for (const key of ["category", "namespace", "rule"]) {
+    form.elements.view.value = view;
+    for (const key of KEYS) {
       const select = form.elements[key];
       // A value the select does not offer (from a hand-edited link) would silently show "all".
       if (filters[key] && ![...select.options].some((o) => o.value === filters[key])) select.add(new Option(filters[key]));
@@ -181,8 +223,9 @@
     const params = new URLSearchParams(location.hash.slice(1));
     const sev = params.get("sev");
     filters.sev = sev === null ? ALL_SEVERITIES() : new Set(sev.split(",").map((s) => SEVERITIES.indexOf(s)).filter((i) => i >= 0));
-    for (const key of ["category", "namespace", "rule"]) filters[key] = params.get(key) || "";
+    for (const key of KEYS) filters[key] = params.get(key) || "";
     filters.q = (params.get("q") || "").trim().toLowerCase();
+    view = params.get("view") === "objects" ? "objects" : "findings";
     if (main) {
       main.sort = SORTS[params.get("sort")] ? params.get("sort") : "severity";
       main.dir = params.get("dir") === "desc" ? -1 : 1;
@@ -193,7 +236,8 @@
   function writeHash() {
     const params = new URLSearchParams();
     if (filters.sev.size < SEVERITIES.length) params.set("sev", [...filters.sev].sort().map((i) => SEVERITIES[i]).join(","));
-    for (const key of ["category", "namespace", "rule", "q"]) if (filters[key]) params.set(key, filters[key]);
+    for (const key of [...KEYS, "q"]) if (filters[key]) params.set(key, filters[key]);
+    if (view !== "findings") params.set("view", view);
     if (main && main.sort !== "severity") params.set("sort", main.sort);
     if (main && main.dir < 0) params.set("dir", "desc");
     if (main && main.page > 0) params.set("page", String(main.page + 1));
@@ -211,6 +255,79 @@
       if (resetPage) t.page = 0;
       t.render();
     }
+    if (main) drawCharts(data.findings, main.matched);
+  }
+
+  // Charts: the same bars the generator draws (charts.rs), from the matching rows.
+  const CHART_BARS = 10;
+  const ROW = 22, LABEL = 168, WIDTH = 178, COUNT = 50;
+  const SVG = "http://www.w3.org/2000/svg";
+  const CHARTS = [
+    ["chart-category", "category", (r) => rules[r[0]][2], (k) => k],
+    ["chart-namespace", "namespace", (r) => objects[r[2]][3], (k) => k],
+    ["chart-rule", "rule", (r) => rules[r[0]][0], (k) => k + " " + rules.find((rule) => rule[0] === k)[1]],
+  ];
+  function svg(tag, attributes, text) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, String(v));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function bars(rows, matched, key, label, filterKey) {
+    const groups = new Map();
+    for (const i of matched) {
+      const k = key(rows[i]);
+      if (!groups.has(k)) groups.set(k, [0, 0, 0, 0, 0]);
+      groups.get(k)[rows[i][1]]++;
+    }
+    const total = (c) => c.reduce((a, b) => a + b, 0);
+    // Largest first; equal totals by severity profile (most critical first), then by name.
+    const profile = (a, b) => a.reduce((d, n, i) => d || b[i] - n, 0);
+    const sorted = [...groups].sort((a, b) => total(b[1]) - total(a[1]) || profile(a[1], b[1]) || cmp(a[0], b[0]));
+    const out = sorted.slice(0, CHART_BARS).map(([k, counts]) => ({ label: label(k), filter: `${filterKey}=${k}`, counts }));
+    const rest = sorted.slice(CHART_BARS);
+    if (rest.length > 0) {
+      const counts = [0, 0, 0, 0, 0];
+      for (const [, c] of rest) c.forEach((n, i) => (counts[i] += n));
+      out.push({ label: `${rest.length} more`, filter: "", counts });
+    }
+    return out;
+  }
+  function drawChart(figure, list) {
+    const caption = figure.querySelector("figcaption");
+    figure.replaceChildren(caption);
+    if (list.length === 0) {
+      figure.append(el("p", "empty", "No findings."));
+      return;
+    }
+    const total = (b) => b.counts.reduce((a, n) => a + n, 0);
+    const max = Math.max(1, ...list.map(total));
+    const root = svg("svg", { viewBox: `0 0 ${LABEL + WIDTH + COUNT} ${list.length * ROW}`, role: "img", "aria-label": caption.textContent });
+    list.forEach((bar, i) => {
+      const y = i * ROW;
+      const g = svg("g", bar.filter ? { class: "bar", "data-filter": bar.filter, tabindex: 0, role: "button" } : { class: "bar rest" });
+      const parts = SEVERITIES.map((s, k) => [s, bar.counts[k]]).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`);
+      g.append(svg("title", {}, `${bar.label}: ${parts.join(", ")}`));
+      g.append(svg("rect", { class: "hit", x: 0, y, width: LABEL + WIDTH + COUNT, height: ROW }));
+      const short = [...bar.label].length <= 21 ? bar.label : [...bar.label].slice(0, 20).join("") + "…";
+      g.append(svg("text", { class: "label", x: LABEL - 8, y: y + 15, "text-anchor": "end" }, short));
+      let x = LABEL;
+      bar.counts.forEach((n, k) => {
+        if (n === 0) return;
+        const width = Math.max(2, Math.ceil((n * WIDTH) / max));
+        g.append(svg("rect", { class: "sev-" + SEVERITIES[k], x, y: y + 4, width, height: ROW - 8 }));
+        x += width;
+      });
+      g.append(svg("text", { class: "count", x: x + 5, y: y + 15 }, String(total(bar))));
+      root.append(g);
+    });
+    figure.append(root);
+  }
+  function drawCharts(rows, matched) {
+    for (const [id, filterKey, key, label] of CHARTS) {
+      const figure = document.getElementById(id);
+      if (figure) drawChart(figure, bars(rows, matched, key, label, filterKey));
+    }
   }
 
   function onFilterChange() {
@@ -227,7 +344,8 @@
     typing = setTimeout(onFilterChange, 200);
   });
   document.getElementById("filter-reset").addEventListener("click", () => {
-    Object.assign(filters, { sev: ALL_SEVERITIES(), category: "", namespace: "", rule: "", q: "" });
+    Object.assign(filters, emptyFilters());
+    view = "findings";
     writeControls();
     apply(true);
     writeHash();
@@ -242,15 +360,19 @@
     writeHash();
     document.getElementById("findings").scrollIntoView({ behavior: "smooth" });
   }
-  for (const bar of document.querySelectorAll(".chart [data-filter]")) {
+  // Bars are redrawn on every filter change, so their section listens for them.
+  const chartSection = document.querySelector(".charts");
+  const barFilter = (event) => {
+    const bar = event.target.closest && event.target.closest(".chart [data-filter]");
+    if (!bar) return;
+    event.preventDefault();
     const [key, ...rest] = bar.dataset.filter.split("=");
-    const go = () => filterTo(key, rest.join("="));
-    bar.addEventListener("click", go);
-    bar.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" || event.key === " ") {
-        event.preventDefault();
-        go();
-      }
+    filterTo(key, rest.join("="));
+  };
+  if (chartSection) {
+    chartSection.addEventListener("click", barFilter);
+    chartSection.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") barFilter(event);
     });
   }
   for (const total of document.querySelectorAll("a.total[data-severity]")) {

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use palisade_model::{Object, ObjectRef};
 use palisade_report::{
-    CheckedObject, FileLocation, InputError, Notice, Report, ReportFinding, Skipped,
+    CheckedObject, FileLocation, Hidden, InputError, Notice, Report, ReportFinding, Skipped,
+    quote_line,
 };
 use palisade_rules::{
     Category, Check, Engine, Finding, RuleDef, Settings, Severity, Violation, Waiver, WaiverSource,
@@ -262,6 +263,100 @@ pub fn fixture() -> Report {
         }],
         files: 4,
         objects: 3,
+        hidden: Hidden::default(),
+    }
+}
+
+/// A finding quoted as the scan quotes it: the line, the column, and whether the field exists.
+fn quoted(
+    rule: &'static RuleDef,
+    object: &ObjectRef,
+    (line, text, column, exact): (u32, &str, u32, bool),
+    message: &str,
+) -> ReportFinding {
+    ReportFinding {
+        finding: finding(rule, object, "/spec", message, "change it"),
+        location: Some(FileLocation {
+            path: Arc::from("deploy/pod.yaml"),
+            line,
+            column,
+            exact,
+            quote: Some(quote_line(text, column, &[])),
+        }),
+    }
+}
+
+/// Findings with quoted lines: three on one line (two at one column, one at another), one on a
+/// missing field of a list item, one on a missing field under a key, one alone.
+pub fn quoted_fixture() -> Report {
+    let pod = object("Pod", Some("shop"), "debug");
+    let role = object("ClusterRole", None, "ops");
+    let resources = "  resources: [\"*\"] # all";
+    let findings = vec![
+        quoted(
+            &WILDCARD,
+            &role,
+            (8, resources, 15, true),
+            "rules[0] uses * in resources",
+        ),
+        quoted(
+            &HOST_PORT,
+            &role,
+            (8, resources, 15, true),
+            "rules[0] reads secrets",
+        ),
+        quoted(
+            &SELECTOR,
+            &role,
+            (8, resources, 3, true),
+            "rules[0] has a comment",
+        ),
+        quoted(
+            &PRIVILEGED,
+            &pod,
+            (12, "  - name: shell", 5, false),
+            "container shell does not set privileged=false",
+        ),
+        quoted(
+            &PROBE,
+            &pod,
+            (14, "    securityContext:", 5, false),
+            "container shell sets no readinessProbe",
+        ),
+        quoted(
+            &LATEST_TAG,
+            &pod,
+            (20, "    image: busybox", 12, true),
+            "container shell uses busybox",
+        ),
+    ];
+    let mut report = Report {
+        findings,
+        files: 1,
+        objects: 2,
+        ..Report::default()
+    };
+    report.sort();
+    report
+}
+
+/// `files` files with one finding each (severities cycling), for the top-N tables.
+pub fn many_files(files: usize) -> Report {
+    let rules: [&'static RuleDef; 3] = [&PRIVILEGED, &HOST_PORT, &PROBE];
+    let findings = (0..files)
+        .flat_map(|i| {
+            let object = object("Pod", Some("shop"), &format!("p{i}"));
+            (0..=i % 3).map(move |k| ReportFinding {
+                finding: finding(rules[k], &object, "/spec", "m", "h"),
+                location: Some(at(&format!("deploy/f{i:02}.yaml"), 1 + k as u32, 1)),
+            })
+        })
+        .collect();
+    Report {
+        findings,
+        files,
+        objects: files,
+        ..Report::default()
     }
 }
 

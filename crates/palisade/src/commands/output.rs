@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use palisade_report::{
-    Report, TextOptions, render_github, render_html, render_json, render_junit, render_markdown,
-    render_sarif, render_text,
+    Report, TextOptions, render_compact, render_github, render_html, render_json, render_junit,
+    render_markdown, render_sarif, render_text,
 };
+use palisade_rules::Severity;
+use palisade_rules::config::FailOn;
 
 use super::report_file::write_report_file;
 
@@ -18,6 +20,7 @@ use super::report_file::write_report_file;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
     Text,
+    Compact,
     Json,
     Sarif,
     Junit,
@@ -27,8 +30,9 @@ pub(crate) enum Format {
 }
 
 impl Format {
-    const ALL: [Format; 7] = [
+    const ALL: [Format; 8] = [
         Self::Text,
+        Self::Compact,
         Self::Json,
         Self::Sarif,
         Self::Junit,
@@ -40,6 +44,7 @@ impl Format {
     fn name(self) -> &'static str {
         match self {
             Self::Text => "text",
+            Self::Compact => "compact",
             Self::Json => "json",
             Self::Sarif => "sarif",
             Self::Junit => "junit",
@@ -153,13 +158,30 @@ impl OutputSpec {
 }
 
 /// How reports are written.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct WriteOptions {
     /// Colour text on standard output.
     pub(crate) color: bool,
     pub(crate) verbose: bool,
     /// Create missing directories for report files outside the working directory too.
     pub(crate) create_dirs: bool,
+    /// The severity that fails the scan: JUnit makes failures of these findings only.
+    pub(crate) fail_on: FailOn,
+    /// `--min-severity`: findings below it are left out of every report's listing (and
+    /// counted as hidden). The exit code was decided before, on every finding.
+    pub(crate) min_severity: Option<Severity>,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        Self {
+            color: false,
+            verbose: false,
+            create_dirs: false,
+            fail_on: FailOn::At(Severity::Low),
+            min_severity: None,
+        }
+    }
 }
 
 /// Renders and writes every requested report: files first, then standard output, so a reader
@@ -170,30 +192,45 @@ pub(crate) fn write_outputs(
     report: &Report,
     options: WriteOptions,
 ) -> anyhow::Result<()> {
+    let shown;
+    let report = match options.min_severity {
+        Some(min) => {
+            let mut filtered = report.clone();
+            filtered.hide_below(min);
+            shown = filtered;
+            &shown
+        }
+        None => report,
+    };
     let mut stdout = None;
     for (format, target) in &spec.outputs {
         match target {
             Target::Stdout => stdout = Some(*format),
             Target::File(path) => {
-                let text = render(*format, report, false, options.verbose);
+                let text = render(*format, report, false, options);
                 write_report_file(path, &text, format.name(), options.create_dirs)?;
             }
         }
     }
     if let Some(format) = stdout {
-        super::write_stdout(&render(format, report, options.color, options.verbose))
+        super::write_stdout(&render(format, report, options.color, options))
             .context("writing the report")?;
     }
     Ok(())
 }
 
-fn render(format: Format, report: &Report, color: bool, verbose: bool) -> String {
+fn render(format: Format, report: &Report, color: bool, options: WriteOptions) -> String {
     let version = env!("CARGO_PKG_VERSION");
+    let text = TextOptions {
+        color,
+        verbose: options.verbose,
+    };
     match format {
-        Format::Text => render_text(report, TextOptions { color, verbose }),
+        Format::Text => render_text(report, text),
+        Format::Compact => render_compact(report, text),
         Format::Json => render_json(report, version),
         Format::Sarif => render_sarif(report, version),
-        Format::Junit => render_junit(report),
+        Format::Junit => render_junit(report, options.fail_on),
         Format::Github => render_github(report),
         Format::Markdown => render_markdown(report),
         Format::Html => render_html(report, version),
@@ -211,8 +248,9 @@ mod tests {
     #[test]
     fn specs_that_parse() {
         type Case<'a> = (&'a str, Option<&'a str>, Vec<(Format, Target)>);
-        let cases: [Case<'_>; 8] = [
+        let cases: [Case<'_>; 9] = [
             ("text", None, vec![(Format::Text, Target::Stdout)]),
+            ("compact", None, vec![(Format::Compact, Target::Stdout)]),
             ("SARIF", None, vec![(Format::Sarif, Target::Stdout)]),
             (
                 "sarif",

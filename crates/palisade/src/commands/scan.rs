@@ -24,8 +24,8 @@ pub(crate) struct ScanArgs {
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<String>,
 
-    /// Report format(s): text, json, sarif, junit, github, markdown or html; several at once as
-    /// `sarif=out.sarif,json=out.json` (at most one without a file goes to standard output).
+    /// Report format(s): text, compact, json, sarif, junit, github, markdown or html; several at
+    /// once as `sarif=out.sarif,json=out.json` (at most one without a file goes to stdout).
     #[arg(long, default_value = "text", value_name = "FORMAT[=FILE],...")]
     format: String,
 
@@ -65,6 +65,11 @@ pub(crate) struct ScanArgs {
     /// Record every finding in a baseline file, for `--baseline` to leave out later.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+
+    /// List only findings of this severity or higher in every report (the others are counted
+    /// as hidden); the exit code still follows --fail-on.
+    #[arg(long, value_parser = parse_severity, value_name = "SEVERITY")]
+    min_severity: Option<Severity>,
 
     /// The Kubernetes version the manifests are for (e.g. `1.29`), for deprecated APIs
     /// [default: the newest known].
@@ -131,6 +136,12 @@ fn parse_version(text: &str) -> Result<PssVersion, String> {
 
 fn parse_exclude(text: &str) -> Result<String, String> {
     palisade_model::loader::check_exclude(text).map(|()| text.to_string())
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    Severity::parse(text).ok_or_else(|| {
+        format!("`{text}` is not a severity: use critical, high, medium, low or info")
+    })
 }
 
 fn parse_fail_on(text: &str) -> Result<FailOn, String> {
@@ -230,6 +241,8 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         color: use_color(args.color),
         verbose: args.verbose,
         create_dirs: args.create_dirs,
+        fail_on,
+        min_severity: args.min_severity,
     };
     match write_outputs(&outputs, &report, options) {
         // `palisade scan . | head` under `pipefail`: the reader stopped, the verdict stands.
