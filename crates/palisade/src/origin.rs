@@ -29,15 +29,29 @@ pub fn origin_path(object: &Object) -> Option<String> {
 /// directory); `None` when one could not be read.
 #[derive(Default)]
 pub struct SourceFiles {
+    /// What relative paths are relative to: the Kustomization's directory when Palisade built
+    /// it, else the working directory.
+    base: Option<PathBuf>,
     files: HashMap<String, Option<LoadedFile>>,
 }
 
 impl SourceFiles {
+    /// Sources of the output of a Kustomization built in `dir`.
+    pub fn relative_to(dir: &std::path::Path) -> Self {
+        Self {
+            base: Some(dir.to_path_buf()),
+            files: HashMap::new(),
+        }
+    }
+
     /// Where `pointer` of `object` is in its origin file, if the annotation names a file that
     /// can be read and holds an object of the same kind whose name the built one contains
     /// (a `namePrefix` or `nameSuffix` may have been added).
     pub fn locate(&mut self, object: &Object, pointer: &str) -> Option<FileLocation> {
-        let path = origin_path(object)?;
+        let mut path = origin_path(object)?;
+        if let Some(base) = &self.base {
+            path = loader::normalize(&base.join(&path)).display().to_string();
+        }
         let file = self
             .files
             .entry(path.clone())

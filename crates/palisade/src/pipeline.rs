@@ -101,7 +101,26 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
         skipped_links,
         charts,
         patches,
+        kustomizations,
     } = loader::discovery_with(inputs, &context.walk);
+    // A Kustomization that can be built is checked as built: the files it lists as resources
+    // are inputs to it, not what ships.
+    let kustomize = if kustomizations.is_empty() {
+        None
+    } else {
+        render::find_kustomize()
+    };
+    let mut sources = sources;
+    if kustomize.is_some() {
+        let built: std::collections::HashSet<std::path::PathBuf> = kustomizations
+            .iter()
+            .flat_map(|k| k.resources.iter().cloned())
+            .collect();
+        sources.retain(|source| match source {
+            loader::Source::File(path) => !built.contains(&loader::normalize(path)),
+            loader::Source::Stdin(_) => true,
+        });
+    }
     let helm = if charts.is_empty() {
         None
     } else {
@@ -138,8 +157,31 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
             }),
         }
     }
+    if let Some(tool) = &kustomize {
+        for kustomization in &kustomizations {
+            let dir = &kustomization.dir;
+            match render::build_kustomization(tool, dir) {
+                Ok(file) => outcomes.push(scan_loaded_with(
+                    file,
+                    context,
+                    origin::SourceFiles::relative_to(dir),
+                )),
+                Err(message) => outcomes.push(FileOutcome {
+                    errors: vec![InputError {
+                        path: dir.display().to_string(),
+                        line: None,
+                        column: None,
+                        message,
+                    }],
+                    ..FileOutcome::default()
+                }),
+            }
+        }
+    }
     let mut report = Report {
-        files: sources.len() + charts.len(),
+        files: sources.len()
+            + charts.len()
+            + kustomize.as_ref().map_or(0, |_| kustomizations.len()),
         ..Report::default()
     };
     report.notices.extend(chart_notices);
@@ -238,7 +280,16 @@ fn scan_source(source: &Source, context: &ScanContext<'_>) -> FileOutcome {
     scan_loaded(file, context)
 }
 
-fn scan_loaded(mut file: LoadedFile, context: &ScanContext<'_>) -> FileOutcome {
+fn scan_loaded(file: LoadedFile, context: &ScanContext<'_>) -> FileOutcome {
+    scan_loaded_with(file, context, origin::SourceFiles::default())
+}
+
+/// [`scan_loaded`], with where Kustomize origin annotations' paths are relative to.
+fn scan_loaded_with(
+    mut file: LoadedFile,
+    context: &ScanContext<'_>,
+    mut origins: origin::SourceFiles,
+) -> FileOutcome {
     let engine = context.engine;
     let mut outcome = FileOutcome {
         objects: file.objects.len(),
@@ -259,7 +310,6 @@ fn scan_loaded(mut file: LoadedFile, context: &ScanContext<'_>) -> FileOutcome {
     let objects = std::mem::take(&mut file.objects);
     let lines = LineIndex::new(&file.text);
     let mut wanted = Vec::new();
-    let mut origins = origin::SourceFiles::default();
     for object in objects {
         scan_object(&object, &file.path, context, &mut outcome, &mut origins);
         if engine.wanted_by_set_rules(&object) {

@@ -1,5 +1,6 @@
-//! Helm charts found in a scanned tree, rendered with the user's own `helm` as `helm template`
-//! would render them for an install, so that what is checked is what would ship.
+//! Helm charts and Kustomizations found in a scanned tree, rendered with the user's own `helm`
+//! and `kustomize` (or `kubectl kustomize`) as they would be for an install, so that what is
+//! checked is what would ship.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,51 @@ pub fn find_helm() -> Option<PathBuf> {
     std::env::split_paths(&path)
         .map(|dir| dir.join("helm"))
         .find(|candidate| candidate.is_file())
+}
+
+/// The program and arguments that build a Kustomization (the directory is appended):
+/// `PALISADE_KUSTOMIZE` (a kustomize binary), else `kustomize build`, else `kubectl kustomize`
+/// from `PATH`.
+pub fn find_kustomize() -> Option<(PathBuf, &'static str)> {
+    if let Some(path) = std::env::var_os("PALISADE_KUSTOMIZE") {
+        let path = PathBuf::from(path);
+        let verb = if path.file_name().is_some_and(|n| n == "kubectl") {
+            "kustomize"
+        } else {
+            "build"
+        };
+        return Some((path, verb));
+    }
+    let path = std::env::var_os("PATH")?;
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    let on_path = |name: &str| dirs.iter().map(|d| d.join(name)).find(|p| p.is_file());
+    on_path("kustomize")
+        .map(|p| (p, "build"))
+        .or_else(|| on_path("kubectl").map(|p| (p, "kustomize")))
+}
+
+/// Builds a Kustomization and loads the output, named after its directory.
+pub fn build_kustomization(tool: &(PathBuf, &str), dir: &Path) -> Result<LoadedFile, String> {
+    let (program, verb) = tool;
+    let output = Command::new(program)
+        .arg(verb)
+        .arg(dir)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stderr);
+        let first = said
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no message");
+        return Err(format!("kustomize build failed: {first}"));
+    }
+    let display = dir.display().to_string();
+    Ok(loader::load_bytes(
+        Arc::from(display.as_str()),
+        output.stdout,
+    ))
 }
 
 /// Renders a chart with `helm template` and loads the output; locations in it point at the

@@ -326,3 +326,71 @@ fn kustomize_origin_annotations_point_at_the_source_files() {
         [("image-latest-tag".to_string(), "<stdin>".to_string(), 15)]
     );
 }
+
+/// A Kustomization in a scanned tree is built with kustomize (here `kubectl kustomize`, from
+/// `PALISADE_KUSTOMIZE`): the overlay's objects are checked as built, and findings point into
+/// the base's file through the origin annotations.
+#[test]
+#[ignore = "needs kubectl or kustomize; run by .ci/run with PALISADE_KUSTOMIZE set"]
+fn a_kustomization_in_a_scanned_tree_is_built() {
+    std::env::var("PALISADE_KUSTOMIZE").expect("PALISADE_KUSTOMIZE names kustomize or kubectl");
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("app/base");
+    let overlay = dir.path().join("app/prod");
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::create_dir_all(&overlay).unwrap();
+    std::fs::write(
+        base.join("kustomization.yaml"),
+        "resources: [deployment.yaml]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        base.join("deployment.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  selector: {matchLabels: {app: shop}}\n  template:\n    metadata: {labels: {app: shop}}\n    spec:\n      containers:\n      - name: shop\n        image: registry.example.com/shop:latest\n",
+    )
+    .unwrap();
+    std::fs::write(
+        overlay.join("kustomization.yaml"),
+        "resources: [../base]\nnamePrefix: prod-\nnamespace: prod\nbuildMetadata: [originAnnotations]\n",
+    )
+    .unwrap();
+    let output = common::run_in(
+        common::palisade_bin(),
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "--select",
+            "image-latest-tag",
+            "app",
+        ],
+        None,
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["inputErrors"], serde_json::json!([]), "{report:#}");
+    let objects: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}/{}",
+                f["object"]["namespace"].as_str().unwrap_or("-"),
+                f["object"]["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    // The base once as built by itself and once as the overlay builds it; never the raw file
+    // as a third copy.
+    assert_eq!(objects, ["-/shop", "prod/prod-shop"], "{report:#}");
+    assert_eq!(
+        locations(&report)[1],
+        (
+            "image-latest-tag".to_string(),
+            "app/base/deployment.yaml".to_string(),
+            12
+        )
+    );
+}

@@ -5,7 +5,7 @@ use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::projects::{self, Chart, Patch};
+use super::projects::{self, Chart, Kustomization, Patch};
 use super::{InputArg, LoadError};
 
 /// The most bytes read from one input, standard input included. Real manifests are far
@@ -125,6 +125,8 @@ pub struct Discovery {
     pub charts: Vec<Chart>,
     /// Files a Kustomization uses as patches: fragments, not objects, so not read.
     pub patches: Vec<Patch>,
+    /// Kustomizations, which front ends may build.
+    pub kustomizations: Vec<Kustomization>,
 }
 
 /// Expands directories recursively (files ending in `.yaml`, `.yml` or `.json`, sorted by
@@ -253,9 +255,12 @@ fn walk(root: &Path, options: &WalkOptions, found: &mut Discovery) {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
                 if entry.file_type().is_some_and(|t| t.is_dir()) {
                     found.charts.extend(projects::chart_at(entry.path()));
-                    found
-                        .patches
-                        .extend(projects::kustomize_patches(entry.path()));
+                    if let Some(kustomization) = projects::kustomization_at(entry.path()) {
+                        found.kustomizations.push(kustomization);
+                        found
+                            .patches
+                            .extend(projects::kustomize_patches(entry.path()));
+                    }
                 } else if is_file && is_manifest(entry.path()) {
                     found.sources.push(Source::File(entry.into_path()));
                 } else if entry.path_is_symlink() && entry.depth() > 0 {

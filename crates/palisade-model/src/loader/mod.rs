@@ -27,7 +27,7 @@ pub use discover::{
     Discovery, MAX_INPUT_BYTES, Source, WalkOptions, check_exclude, discover, discovery,
     discovery_with,
 };
-pub use projects::{Chart, Patch};
+pub use projects::{Chart, Kustomization, Patch, normalize};
 
 /// Why an input, or a part of it, could not be read.
 #[derive(Debug, Clone, thiserror::Error)]

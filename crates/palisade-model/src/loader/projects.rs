@@ -38,13 +38,49 @@ pub(crate) fn chart_at(dir: &Path) -> Option<Chart> {
     })
 }
 
-/// The patch files the Kustomization in `dir` names, if there is one.
-pub(crate) fn kustomize_patches(dir: &Path) -> Vec<Patch> {
-    let Some(file) = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+/// The file names `kustomize build` looks for in a directory.
+const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+fn kustomization_file(dir: &Path) -> Option<PathBuf> {
+    KUSTOMIZATION_FILES
         .iter()
         .map(|name| dir.join(name))
         .find(|path| path.is_file())
-    else {
+}
+
+/// A Kustomization found in a walk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kustomization {
+    pub dir: PathBuf,
+    /// The files its `resources` list (not directories or remote bases): what a build of it
+    /// stands for, so they need no reading on their own when it is built.
+    pub resources: Vec<PathBuf>,
+}
+
+/// The Kustomization in `dir`, if there is one.
+pub(crate) fn kustomization_at(dir: &Path) -> Option<Kustomization> {
+    let file = kustomization_file(dir)?;
+    let value = std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|text| first_document(&text));
+    let resources = value
+        .as_ref()
+        .and_then(|v| v.get("resources")?.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|entry| normalize(&dir.join(entry)))
+        .filter(|path| path.is_file())
+        .collect();
+    Some(Kustomization {
+        dir: dir.to_path_buf(),
+        resources,
+    })
+}
+
+/// The patch files the Kustomization in `dir` names, if there is one.
+pub(crate) fn kustomize_patches(dir: &Path) -> Vec<Patch> {
+    let Some(file) = kustomization_file(dir) else {
         return Vec::new();
     };
     let Some(value) = std::fs::read_to_string(&file)
@@ -94,7 +130,7 @@ fn first_document(text: &str) -> Option<Value> {
 
 /// `a/b/../c` as `a/c`, without touching the file system (a patch may name a file that a link
 /// or a missing directory would make `canonicalize` fail on).
-pub(crate) fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
