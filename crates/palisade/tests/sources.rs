@@ -262,15 +262,20 @@ fn kustomize_patches_are_not_checked_as_whole_objects() {
         "apiVersion: v1\nkind: Service\nmetadata: {name: shop}\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n",
     )
     .unwrap();
-    let output = common::run_in(
-        common::palisade_bin(),
-        dir.path(),
-        &["scan", "--no-config", "--format", "json", "overlay"],
-        None,
-    );
+    // No kustomize or kubectl to build it with: its files are read as they are.
+    let output = std::process::Command::new(common::palisade_bin())
+        .current_dir(dir.path())
+        .args(["scan", "--no-config", "--format", "json", "overlay"])
+        .env("PATH", "/nonexistent")
+        .env_remove("PALISADE_KUSTOMIZE")
+        .output()
+        .unwrap();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["inputErrors"], serde_json::json!([]), "{report:#}");
+    let found = locations(&report);
+    assert!(!found.is_empty());
     assert!(
-        locations(&report)
+        found
             .iter()
             .all(|(_, file, _)| file == "overlay/service.yaml"),
         "{report:#}"
