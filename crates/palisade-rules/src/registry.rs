@@ -36,6 +36,7 @@ pub static RULES: &[&RuleDef] = &[
     &containers::dangerous_capabilities::RULE,
     &containers::docker_socket_mount::RULE,
     &containers::sensitive_host_path::RULE,
+    &containers::sysctl_injection::RULE,
     &containers::missing_resource_limits::RULE,
     &containers::missing_resource_requests::RULE,
     // -- identity --

@@ -13,8 +13,8 @@ declare_rule! {
     /// ## What it does
     /// Reports each capability in `securityContext.capabilities.add` of a container (init,
     /// regular or ephemeral) that is one of `SYS_ADMIN`, `NET_ADMIN`, `SYS_PTRACE`,
-    /// `SYS_MODULE`, `DAC_READ_SEARCH`, `NET_RAW`, `BPF`, `PERFMON`, `SYS_RAWIO`, `SYS_BOOT` or
-    /// `ALL`. Names are read as container runtimes read them: case-insensitively and with an
+    /// `SYS_MODULE`, `DAC_READ_SEARCH`, `NET_RAW`, `BPF`, `PERFMON`, `SYS_RAWIO`, `SYS_BOOT`,
+    /// `MAC_ADMIN`, `MAC_OVERRIDE` or `ALL`. Names are read as container runtimes read them: case-insensitively and with an
     /// optional `CAP_` prefix, so `cap_sys_admin` is `SYS_ADMIN`. `SYS_ADMIN` and `ALL` are
     /// reported as critical, the others as high.
     ///
@@ -31,6 +31,8 @@ declare_rule! {
     ///   "shocker" escape.
     /// - `NET_ADMIN` and `NET_RAW` reconfigure or spoof network traffic (ARP/DNS spoofing).
     /// - `SYS_BOOT` reboots the node.
+    /// - `MAC_ADMIN` changes and `MAC_OVERRIDE` bypasses the mandatory access control
+    ///   (AppArmor, SELinux, Smack) that confines the container.
     ///
     /// ## Example
     /// ```yaml
@@ -72,7 +74,7 @@ declare_rule! {
 }
 
 /// The capabilities reported, with what each one hands over, for messages.
-const DANGEROUS: [(&str, &str); 11] = [
+const DANGEROUS: [(&str, &str); 13] = [
     ("SYS_ADMIN", "mounts, namespaces and much of root's power"),
     ("ALL", "every capability"),
     ("NET_ADMIN", "control of the network stack"),
@@ -84,6 +86,14 @@ const DANGEROUS: [(&str, &str); 11] = [
     ("PERFMON", "kernel performance monitoring"),
     ("SYS_RAWIO", "raw device and I/O port access"),
     ("SYS_BOOT", "rebooting the node"),
+    (
+        "MAC_ADMIN",
+        "changing the AppArmor or SELinux policy that confines it",
+    ),
+    (
+        "MAC_OVERRIDE",
+        "bypassing the AppArmor or SELinux policy that confines it",
+    ),
 ];
 
 /// A capability name as the runtimes read it: upper case, without the `CAP_` prefix.

@@ -8,3 +8,4 @@ pub(crate) mod missing_resource_requests;
 pub(crate) mod read_only_root_filesystem;
 mod resources;
 pub(crate) mod sensitive_host_path;
+pub(crate) mod sysctl_injection;
