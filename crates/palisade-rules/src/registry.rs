@@ -31,6 +31,7 @@ pub static RULES: &[&RuleDef] = &[
     &images::image_latest_tag::RULE,
     &images::image_not_digest_pinned::RULE,
     &images::image_untrusted_registry::RULE,
+    &images::image_reference_invalid::RULE,
     // -- containers --
     &containers::read_only_root_filesystem::RULE,
     &containers::dangerous_capabilities::RULE,

@@ -1,11 +1,13 @@
 //! Rules of the `images` category.
 //!
-//! All three read the `image` of every container (init, regular and ephemeral) through the
-//! reference parser in [`reference`]. An image that is missing, empty, templated (`$(VAR)`,
-//! `{{ }}`) or malformed is left alone: nothing sensible can be said about its registry or tag.
+//! They read the `image` of every container (init, regular and ephemeral) through the
+//! reference parser in [`reference`]. An image that is missing, empty or templated (`$(VAR)`,
+//! `{{ }}`) is left alone; a malformed one is reported by `image-reference-invalid` only,
+//! since nothing sensible can be said about its registry or tag.
 
 pub(crate) mod image_latest_tag;
 pub(crate) mod image_not_digest_pinned;
+pub(crate) mod image_reference_invalid;
 pub(crate) mod image_untrusted_registry;
 mod reference;
 

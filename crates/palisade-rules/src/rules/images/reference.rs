@@ -187,13 +187,47 @@ fn valid_digest(digest: &str) -> Option<&str> {
             chars.next().is_some_and(|c| c.is_ascii_alphabetic())
                 && chars.all(|c| c.is_ascii_alphanumeric())
         });
-    let hex_ok = match algorithm {
-        "sha256" => hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
-        "sha384" => hex.len() == 96 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
-        "sha512" => hex.len() == 128 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
-        _ => hex.len() >= 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
-    };
+    // The grammar admits any algorithm, but the runtimes verify only the registered ones; a
+    // digest they cannot verify pins nothing.
+    let hex_ok = digest_length(algorithm).is_some_and(|length| {
+        hex.len() == length && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    });
     (algorithm_ok && hex_ok).then_some(digest)
+}
+
+/// Hex digits of the digest algorithms container runtimes verify (the OCI image spec's
+/// registered algorithms).
+fn digest_length(algorithm: &str) -> Option<usize> {
+    match algorithm {
+        "sha256" => Some(64),
+        "sha384" => Some(96),
+        "sha512" => Some(128),
+        _ => None,
+    }
+}
+
+/// Why a digest (`algorithm:hex`) is not one a runtime verifies, in words; `None` if it is.
+pub(crate) fn digest_problem(digest: &str) -> Option<String> {
+    let Some((algorithm, hex)) = digest.split_once(':') else {
+        return Some(format!("digest `{digest}` has no algorithm (`sha256:...`)"));
+    };
+    let Some(length) = digest_length(algorithm) else {
+        return Some(format!(
+            "digest algorithm `{algorithm}` is not one runtimes verify (sha256, sha384, sha512)"
+        ));
+    };
+    let lower_hex = hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    (hex.len() != length || !lower_hex).then(|| {
+        format!(
+            "a {algorithm} digest has {length} lowercase hex digits, this one has {} characters{}",
+            hex.len(),
+            if lower_hex {
+                ""
+            } else {
+                " that are not all lowercase hex"
+            }
+        )
+    })
 }
 
 fn valid_tag(tag: &str) -> bool {
