@@ -10,7 +10,10 @@ use crate::rule::{Category, Check, Severity};
 declare_rule! {
     /// ## What it does
     /// Reports objects whose `metadata.namespace` is `default`. Objects without a namespace
-    /// are not reported: where they land is decided when they are applied.
+    /// are not reported: where they land is decided when they are applied. Nor are the
+    /// objects Kubernetes itself keeps there, as an export of a cluster holds them: the API
+    /// server's `kubernetes` Service (with its `component: apiserver` label), Endpoints and
+    /// EndpointSlice, the `default` ServiceAccount and the `kube-root-ca.crt` ConfigMap.
     ///
     /// ## Why is this bad?
     /// The `default` namespace is where everything lands that nobody placed: it tends to
@@ -53,7 +56,7 @@ declare_rule! {
 }
 
 fn check(object: &Object, _settings: &Settings, out: &mut Vec<Violation>) {
-    if object.namespace() != Some("default") {
+    if object.namespace() != Some("default") || created_by_kubernetes(object) {
         return;
     }
     out.push(Violation::new(
@@ -65,4 +68,24 @@ fn check(object: &Object, _settings: &Settings, out: &mut Vec<Violation>) {
         ),
         "give the application its own namespace and set metadata.namespace to it",
     ));
+}
+
+/// Objects the control plane creates in every cluster's `default` namespace.
+fn created_by_kubernetes(object: &Object) -> bool {
+    let label = |key: &str| {
+        object
+            .labels()
+            .and_then(|l| l.get(key))
+            .and_then(serde_json::Value::as_str)
+    };
+    let core = object.group().is_empty();
+    match (object.kind.as_str(), object.name()) {
+        ("Service", "kubernetes") => core && label("component") == Some("apiserver"),
+        ("Endpoints", "kubernetes") => core,
+        ("EndpointSlice", "kubernetes") => {
+            label("kubernetes.io/service-name") == Some("kubernetes")
+        }
+        ("ServiceAccount", "default") | ("ConfigMap", "kube-root-ca.crt") => core,
+        _ => false,
+    }
 }
