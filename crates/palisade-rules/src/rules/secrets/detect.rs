@@ -39,6 +39,7 @@ pub(super) fn find_credential(text: &str) -> Option<Credential> {
         .collect();
     found.extend(find_pem_private_key(text));
     found.extend(find_jwt(text));
+    found.extend(find_bearer(text));
     found
         .into_iter()
         .min_by_key(|c| c.offset)
@@ -82,6 +83,33 @@ fn find_prefixed(text: &str, pattern: &Prefixed) -> Option<Credential> {
             (starts_token(text, at) && fits).then(|| Credential {
                 kind: pattern.kind,
                 shown: format!("{prefix}…"),
+                offset: at,
+            })
+        })
+    })
+}
+
+/// Longest bearer token looked at; longer runs are something else.
+const BEARER_MAX: usize = 1024;
+
+/// `Bearer <token>` (an `Authorization` header written into configuration) with an opaque
+/// token: at least 20 token characters, letters and digits mixed, not a placeholder.
+fn find_bearer(text: &str) -> Option<Credential> {
+    let token68 = |b: u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b);
+    ["Bearer ", "bearer "].iter().find_map(|prefix| {
+        text.match_indices(prefix).find_map(|(at, _)| {
+            let start = at + prefix.len();
+            let len = run_up_to(text, start, token68, BEARER_MAX + 1);
+            let body = text.as_bytes().get(start..start + len)?;
+            // A JSON Web Token is reported as one, by its own detector.
+            let opaque = !body.starts_with(b"eyJ")
+                && (20..=BEARER_MAX).contains(&len)
+                && looks_random(body)
+                && body.iter().any(u8::is_ascii_digit)
+                && body.iter().any(u8::is_ascii_alphabetic);
+            (starts_token(text, at) && opaque).then(|| Credential {
+                kind: "a bearer token",
+                shown: "Bearer …".to_string(),
                 offset: at,
             })
         })
@@ -261,8 +289,13 @@ const SECRET_NOUNS: [&str; 16] = [
 ];
 
 /// Words before `key` that make it a secret key (`API_KEY`, `SIGNING_KEY`; not `CACHE_KEY`).
-const KEY_QUALIFIERS: [&str; 14] = [
+const KEY_QUALIFIERS: [&str; 18] = [
     "api",
+    // Cloud account keys: Azure's AZURE_STORAGE_KEY, STORAGE_ACCOUNT_KEY, AZURE_BATCH_KEY.
+    "account",
+    "storage",
+    "batch",
+    "shared",
     "private",
     "secret",
     "access",
@@ -318,6 +351,10 @@ pub(super) fn name_says_secret(name: &str) -> bool {
         .rev()
         .map(|w| unnumbered(w))
         .collect();
+    // `OCI_CLI_KEY_CONTENT`, `TLS_KEY_CONTENT`: the key material itself.
+    if words.len() >= 2 && words[words.len() - 2..] == ["key", "content"] {
+        return true;
+    }
     match last.as_slice() {
         // Alone, `passwd` is the Unix account database (`passwd: files` in nsswitch.conf).
         [only] if only == "passwd" => false,

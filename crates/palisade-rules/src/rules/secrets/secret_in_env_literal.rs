@@ -19,12 +19,15 @@ declare_rule! {
     ///   (`AKIA…`, `ASIA…`), GitHub (`ghp_…`, `github_pat_…`), GitLab (`glpat-…`), Slack
     ///   (`xoxb-…`, webhook URLs), Google API keys (`AIza…`), Stripe live keys, npm, PyPI,
     ///   Docker Hub, SendGrid, OpenAI and Anthropic keys, Azure storage account keys, JSON Web
-    ///   Tokens, PEM private keys, and URLs with an embedded password
+    ///   Tokens, PEM private keys, opaque bearer tokens (`Authorization: Bearer …`, letters
+    ///   and digits, at least 20), and URLs with an embedded password
     ///   (`postgres://user:pass@host`).
     ///
     /// A name says secret when its **last** word is a secret noun: `password`, `passwd`,
     /// `pwd`, `pass`, `passphrase`, `secret`, `token`, `credentials`, `apikey`, or `key` after
-    /// `api`, `private`, `secret`, `access`, `signing`, `encryption`, ... Names are split at
+    /// `api`, `private`, `secret`, `access`, `signing`, `encryption`, `account`, `storage`,
+    /// `batch`, ... (`AZURE_STORAGE_KEY`, `STORAGE_ACCOUNT_KEY`), or `key content`
+    /// (`OCI_CLI_KEY_CONTENT`). Names are split at
     /// `_`, `-`, `.` and camelCase, so `DB_PASSWORD`, `apiKey` and `client-secret` all count.
     /// The last word decides because it says what the value is: `PASSWORD_FILE`,
     /// `SECRET_NAME`, `TOKEN_URL`, `KEY_PATH` and `TOKEN_TTL` are not secrets. Encoding words

@@ -67,6 +67,18 @@ fn names_whose_last_word_is_a_secret_noun_say_secret() {
         ("DB_HOST", false),
         ("passwd", false),
         ("DB_PASSWD", true),
+        // Vendors' names for account keys and key material.
+        ("AZURE_STORAGE_KEY", true),
+        ("STORAGE_ACCOUNT_KEY", true),
+        ("AZURE_STORAGE_ACCOUNT_KEY", true),
+        ("AZURE_BATCH_KEY", true),
+        ("BATCH_ACCOUNT_KEY", true),
+        ("SHARED_ACCESS_KEY", true),
+        ("OCI_CLI_KEY_CONTENT", true),
+        ("TLS_KEY_CONTENT", true),
+        ("ACCOUNT_NAME", false),
+        ("STORAGE_KEY_PREFIX", false),
+        ("MESSAGE_CONTENT", false),
         ("", false),
     ];
     for (name, expected) in cases {
@@ -227,6 +239,15 @@ fn credential_formats_are_found_anywhere_in_a_text() {
         ),
         (
             token(&[
+                "Authorization: Bearer ",
+                "a1b2c3d4e5f6",
+                "Zq3vK8pL2mN7xR4tY9wB6cD1",
+            ]),
+            "a bearer token",
+            "Bearer …",
+        ),
+        (
+            token(&[
                 "tls.key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEA",
                 body36,
                 "\n  -----END RSA PRIVATE KEY-----\n",
@@ -281,6 +302,12 @@ fn near_misses_of_credential_formats_are_not_credentials() {
         "sk_test_Zq3vK8pL2mN7xR4tY9wB6cD1",
         "the skills_live_ here",
         "ghcr.io/example-shop/storefront:1.4.2",
+        "Authorization: Bearer <token>",
+        "Authorization: Bearer ${TOKEN}",
+        "Authorization: Bearer YOUR_ACCESS_TOKEN_GOES_HERE",
+        "Authorization: Bearer xxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "Authorization: Bearer abc123",
+        "the Bearer token flow",
     ];
     for text in texts {
         assert_eq!(find_credential(text), None, "{text}");
