@@ -62,7 +62,7 @@ pub struct CheckedObject {
 pub struct Notice {
     /// `expired-exception`, `unused-exception`, `skipped-link`, or one about an inline
     /// exception: `inline-exception-unknown-rule`, `inline-exception-without-reason`,
-    /// `inline-exception-not-on-pods`; or `baseline`, `chart-not-rendered`, `kustomize-patch`.
+    /// `inline-exception-not-on-pods`; or `baseline`, `chart-not-rendered`, `kustomize-patch`, `bootstrap-rbac`.
     pub kind: &'static str,
     pub file: String,
     pub line: Option<u32>,
@@ -70,7 +70,7 @@ pub struct Notice {
 }
 
 /// Every kind of [`Notice`], as the JSON report's `notices[].type` and its schema name them.
-pub const NOTICE_KINDS: [&str; 9] = [
+pub const NOTICE_KINDS: [&str; 10] = [
     "expired-exception",
     "unused-exception",
     "skipped-link",
@@ -80,6 +80,7 @@ pub const NOTICE_KINDS: [&str; 9] = [
     "baseline",
     "chart-not-rendered",
     "kustomize-patch",
+    "bootstrap-rbac",
 ];
 
 /// Everything one scan produced.

@@ -8,7 +8,7 @@ use palisade_model::{Object, ObjectRef, PodSpecView};
 use crate::finding::{Finding, Violation};
 use crate::pss::{PssLevel, PssProfile, PssVersion};
 use crate::registry::RULES;
-use crate::rule::{Check, PssCheck, RuleDef, Severity};
+use crate::rule::{Category, Check, PssCheck, RuleDef, Severity};
 use crate::snapshot::{SetViolation, Snapshot};
 
 /// What the engine needs to know besides the objects.
@@ -112,7 +112,11 @@ impl Engine {
         let pod = PodSpecView::of(object);
         let object_ref = object.object_ref();
         let mut violations = Vec::new();
+        let bootstrap = crate::bootstrap::is_bootstrap_default(object);
         for &rule in &self.rules {
+            if bootstrap && rule.category == Category::Rbac {
+                continue;
+            }
             match &rule.check {
                 Check::Pss(check) => {
                     if let Some(pod) = &pod {
@@ -176,6 +180,10 @@ impl Engine {
                 let Some(target) = objects.get(object) else {
                     continue;
                 };
+                if rule.category == Category::Rbac && crate::bootstrap::is_bootstrap_default(target)
+                {
+                    continue;
+                }
                 out.push((
                     object,
                     finding(rule, severity, &target.object_ref(), violation),

@@ -3,6 +3,7 @@
 //! Rules are pure functions over views of [`palisade_model::Object`]; they report JSON pointers
 //! and never do IO. Front ends turn findings into file:line, denial messages or cluster paths.
 
+pub mod bootstrap;
 pub mod config;
 mod engine;
 pub mod exceptions;

@@ -62,6 +62,8 @@ struct FileOutcome {
     secrets: SecretColumns,
     /// About the inline exceptions written in this file.
     notices: Vec<Notice>,
+    /// Kubernetes' own RBAC defaults met, with where they are: the RBAC rules skip them.
+    bootstrap: Vec<(String, Notice)>,
 }
 
 /// What a scan needs besides the inputs.
@@ -208,6 +210,20 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
             .unwrap_or(default_profile)
     };
     let mut retained = Vec::new();
+    let mut bootstrap: Vec<(String, Notice)> = Vec::new();
+    for outcome in &mut outcomes {
+        bootstrap.append(&mut outcome.bootstrap);
+    }
+    if let Some((_, first)) = bootstrap.first() {
+        let names: Vec<&str> = bootstrap.iter().map(|(name, _)| name.as_str()).collect();
+        report.notices.push(Notice {
+            message: format!(
+                "Kubernetes' own RBAC defaults ({}), recognised by name, label and content, are the cluster's superuser by design; the rbac rules do not report them",
+                names.join(", ")
+            ),
+            ..first.clone()
+        });
+    }
     for outcome in outcomes {
         report.objects += outcome.objects;
         retained.extend(outcome.retained);
@@ -371,6 +387,18 @@ fn scan_object(
         outcome
             .namespaces
             .push((object.name().to_string(), profile));
+    }
+    if palisade_rules::bootstrap::is_bootstrap_default(object) {
+        let location = locate(object, "", path);
+        outcome.bootstrap.push((
+            format!("{} {}", object.kind, object.name()),
+            Notice {
+                kind: "bootstrap-rbac",
+                file: location.path.to_string(),
+                line: Some(location.line),
+                message: String::new(),
+            },
+        ));
     }
     let has_pod_spec = PodSpecView::of(object).is_some();
     let mut object_location = locate(object, "", path);

@@ -247,3 +247,31 @@ fn gitignore_and_excludes_leave_paths_out_of_a_walk() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Kubernetes' own cluster-admin role and binding, as a cluster export holds them: one notice,
+/// no findings; a look-alike binding that adds a subject is reported as any other.
+#[test]
+fn the_bootstrap_cluster_admin_is_one_notice_and_a_look_alike_is_not() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bootstrap-rbac.yaml");
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rbac.yaml"), &text).unwrap();
+    let (rules, report, code) = rules_reported(dir.path(), &["rbac.yaml"]);
+    assert!(rules.is_empty(), "{rules:?}");
+    assert_eq!(code, Some(0));
+    let notices = report["notices"].as_array().unwrap();
+    assert_eq!(notices.len(), 1, "{notices:#?}");
+    assert_eq!(notices[0]["type"], "bootstrap-rbac");
+    assert_eq!(notices[0]["line"], 2);
+
+    let widened = text.replace(
+        "  name: system:masters\n",
+        "  name: system:masters\n- kind: ServiceAccount\n  name: deployer\n  namespace: ci\n",
+    );
+    std::fs::write(dir.path().join("rbac.yaml"), widened).unwrap();
+    let (rules, _, _) = rules_reported(dir.path(), &["rbac.yaml"]);
+    assert!(
+        rules.contains(&"rbac-cluster-admin-binding".to_string()),
+        "{rules:?}"
+    );
+}
