@@ -21,7 +21,10 @@ use palisade_rules::exceptions::{self, Exceptions};
 use palisade_rules::{Category, Engine, ObjectResult, PssLevel, PssProfile, RuleDef};
 use rayon::prelude::*;
 
-use crate::{origin, render};
+use crate::origin;
+
+mod notices;
+mod projects;
 
 /// One evaluated object, detached from its parsed value.
 struct Evaluated {
@@ -105,97 +108,21 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
         patches,
         kustomizations,
     } = loader::discovery_with(inputs, &context.walk);
-    // A Kustomization that can be built is checked as built: the files it lists as resources
-    // are inputs to it, not what ships.
-    let kustomize = if kustomizations.is_empty() {
-        None
-    } else {
-        render::find_kustomize()
-    };
     let mut sources = sources;
-    if kustomize.is_some() {
-        let built: std::collections::HashSet<std::path::PathBuf> = kustomizations
-            .iter()
-            .flat_map(|k| k.resources.iter().cloned())
-            .collect();
-        sources.retain(|source| match source {
-            loader::Source::File(path) => !built.contains(&loader::normalize(path)),
-            loader::Source::Stdin(_) => true,
-        });
-    }
-    let helm = if charts.is_empty() {
-        None
-    } else {
-        render::find_helm()
-    };
+    let tools = projects::Tools::find(&charts, &kustomizations);
+    tools.drop_built_resources(&kustomizations, &mut sources);
     let mut outcomes: Vec<FileOutcome> = sources
         .par_iter()
         .with_max_len(1)
         .map(|source| scan_source(source, context))
         .collect();
-    let mut chart_notices = Vec::new();
-    for chart in &charts {
-        let display = chart.dir.display().to_string();
-        match &helm {
-            Some(helm) => match render::render_chart(helm, chart, &context.helm_values) {
-                Ok(file) => outcomes.push(scan_loaded(file, context)),
-                Err(message) => outcomes.push(FileOutcome {
-                    errors: vec![InputError {
-                        path: display,
-                        line: None,
-                        column: None,
-                        message,
-                    }],
-                    ..FileOutcome::default()
-                }),
-            },
-            None => chart_notices.push(Notice {
-                kind: "chart-not-rendered",
-                file: display.clone(),
-                line: None,
-                message: format!(
-                    "a Helm chart: its templates are not manifests until rendered, and no helm was found to render them (PALISADE_HELM or PATH); run `helm template {display} | palisade scan -`"
-                ),
-            }),
-        }
-    }
-    if let Some(tool) = &kustomize {
-        for kustomization in &kustomizations {
-            let dir = &kustomization.dir;
-            match render::build_kustomization(tool, dir) {
-                Ok(file) => outcomes.push(scan_loaded_with(
-                    file,
-                    context,
-                    origin::SourceFiles::relative_to(dir),
-                )),
-                Err(message) => outcomes.push(FileOutcome {
-                    errors: vec![InputError {
-                        path: dir.display().to_string(),
-                        line: None,
-                        column: None,
-                        message,
-                    }],
-                    ..FileOutcome::default()
-                }),
-            }
-        }
-    }
+    let rendered = tools.render(&charts, &kustomizations, context, &mut outcomes);
     let mut report = Report {
-        files: sources.len()
-            + charts.len()
-            + kustomize.as_ref().map_or(0, |_| kustomizations.len()),
+        files: sources.len() + rendered.inputs,
         ..Report::default()
     };
-    report.notices.extend(chart_notices);
-    report.notices.extend(patches.iter().map(|patch| Notice {
-        kind: "kustomize-patch",
-        file: patch.path.display().to_string(),
-        line: None,
-        message: format!(
-            "a patch in {}: a fragment of an object, not checked on its own; check the built output (`kustomize build`)",
-            patch.kustomization.display()
-        ),
-    }));
+    report.notices.extend(rendered.notices);
+    report.notices.extend(notices::patches(&patches));
     report.errors.extend(walk_errors.iter().map(input_error));
 
     let namespace_profiles: HashMap<String, PssProfile> = outcomes
@@ -210,20 +137,11 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
             .unwrap_or(default_profile)
     };
     let mut retained = Vec::new();
-    let mut bootstrap: Vec<(String, Notice)> = Vec::new();
-    for outcome in &mut outcomes {
-        bootstrap.append(&mut outcome.bootstrap);
-    }
-    if let Some((_, first)) = bootstrap.first() {
-        let names: Vec<&str> = bootstrap.iter().map(|(name, _)| name.as_str()).collect();
-        report.notices.push(Notice {
-            message: format!(
-                "Kubernetes' own RBAC defaults ({}), recognised by name, label and content, are the cluster's superuser by design; the rbac rules do not report them",
-                names.join(", ")
-            ),
-            ..first.clone()
-        });
-    }
+    let bootstrap: Vec<(String, Notice)> = outcomes
+        .iter_mut()
+        .flat_map(|o| std::mem::take(&mut o.bootstrap))
+        .collect();
+    report.notices.extend(notices::bootstrap(&bootstrap));
     for outcome in outcomes {
         report.objects += outcome.objects;
         retained.extend(outcome.retained);
@@ -249,32 +167,12 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
         }
     }
     scan_set(retained, context, &mut report);
-    report.notices.extend(
-        context
-            .exceptions
-            .notices(&context.today)
-            .into_iter()
-            .map(|n| Notice {
-                kind: if n.expired {
-                    "expired-exception"
-                } else {
-                    "unused-exception"
-                },
-                file: n.file,
-                line: Some(n.line),
-                message: n.message,
-            }),
-    );
-    // A link inside a scanned directory may point out of the tree (into /etc, another
-    // checkout): it is not followed, and the report says so rather than skipping it silently.
     report
         .notices
-        .extend(skipped_links.iter().map(|link| Notice {
-            kind: "skipped-link",
-            file: link.display().to_string(),
-            line: None,
-            message: "symbolic link not followed inside a directory; name it on the command line to scan what it points to".to_string(),
-        }));
+        .extend(notices::exceptions(context.exceptions, &context.today));
+    report
+        .notices
+        .extend(notices::skipped_links(&skipped_links));
     report.sort();
     report
 }
@@ -438,7 +336,7 @@ fn scan_object(
         }
     }
     if annotated && context.exceptions.allow_inline() {
-        inline_notices(object, path, misplaced, &mut outcome.notices);
+        notices::inline(object, path, misplaced, &mut outcome.notices);
     }
     if !result.findings.is_empty() || result.has_pss_findings() {
         let namespace = object.namespace().map(str::to_string);
@@ -457,40 +355,6 @@ fn scan_object(
             template: object.origin.template.clone(),
             origins: moved,
         });
-    }
-}
-
-/// Notices about an object's `palisade.dev/ignore` annotations, where they are written.
-fn inline_notices(object: &Object, path: &Arc<str>, misplaced: bool, out: &mut Vec<Notice>) {
-    let notice = |kind, pointer: &str, message| {
-        let mut location = locate(object, pointer, path);
-        if let Some(template) = &object.origin.template {
-            to_template(&mut location, template);
-        }
-        Notice {
-            kind,
-            file: location.path.to_string(),
-            line: Some(location.line),
-            message,
-        }
-    };
-    for problem in exceptions::problems(object) {
-        out.push(notice(problem.kind, &problem.pointer, problem.message));
-    }
-    if misplaced {
-        let at = palisade_model::pointer::join(
-            &Object::metadata_pointer("annotations"),
-            exceptions::IGNORE_ANNOTATION,
-        );
-        out.push(notice(
-            "inline-exception-not-on-pods",
-            &at,
-            format!(
-                "{} on {}'s own metadata does not waive findings in its pod template: its pods do not carry it, and the webhook judges them; put it on spec.template.metadata.annotations",
-                exceptions::IGNORE_ANNOTATION,
-                object.object_ref()
-            ),
-        ));
     }
 }
 

@@ -1,0 +1,97 @@
+//! The report's notices that are not about one finding: what was left out or not checked, and
+//! why, so that nothing a user gave is skipped in silence.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use palisade_model::Object;
+use palisade_model::loader::Patch;
+use palisade_report::Notice;
+use palisade_rules::exceptions::{self, Exceptions};
+
+use super::{locate, to_template};
+
+/// Notices about an object's `palisade.dev/ignore` annotations, where they are written.
+pub(super) fn inline(object: &Object, path: &Arc<str>, misplaced: bool, out: &mut Vec<Notice>) {
+    let notice = |kind, pointer: &str, message| {
+        let mut location = locate(object, pointer, path);
+        if let Some(template) = &object.origin.template {
+            to_template(&mut location, template);
+        }
+        Notice {
+            kind,
+            file: location.path.to_string(),
+            line: Some(location.line),
+            message,
+        }
+    };
+    for problem in exceptions::problems(object) {
+        out.push(notice(problem.kind, &problem.pointer, problem.message));
+    }
+    if misplaced {
+        let at = palisade_model::pointer::join(
+            &Object::metadata_pointer("annotations"),
+            exceptions::IGNORE_ANNOTATION,
+        );
+        out.push(notice(
+            "inline-exception-not-on-pods",
+            &at,
+            format!(
+                "{} on {}'s own metadata does not waive findings in its pod template: its pods do not carry it, and the webhook judges them; put it on spec.template.metadata.annotations",
+                exceptions::IGNORE_ANNOTATION,
+                object.object_ref()
+            ),
+        ));
+    }
+}
+
+/// One notice per Kustomize patch left out.
+pub(super) fn patches(patches: &[Patch]) -> impl Iterator<Item = Notice> + '_ {
+    patches.iter().map(|patch| Notice {
+        kind: "kustomize-patch",
+        file: patch.path.display().to_string(),
+        line: None,
+        message: format!(
+            "a patch in {}: a fragment of an object, not checked on its own; check the built output (`kustomize build`)",
+            patch.kustomization.display()
+        ),
+    })
+}
+
+/// At most one notice for Kubernetes' own RBAC defaults, at the first of them.
+pub(super) fn bootstrap(found: &[(String, Notice)]) -> Option<Notice> {
+    let (_, first) = found.first()?;
+    let names: Vec<&str> = found.iter().map(|(name, _)| name.as_str()).collect();
+    Some(Notice {
+        message: format!(
+            "Kubernetes' own RBAC defaults ({}), recognised by name, label and content, are the cluster's superuser by design; the rbac rules do not report them",
+            names.join(", ")
+        ),
+        ..first.clone()
+    })
+}
+
+/// Expired exceptions, and those that matched nothing.
+pub(super) fn exceptions(exceptions: &Exceptions, today: &str) -> impl Iterator<Item = Notice> {
+    exceptions.notices(today).into_iter().map(|n| Notice {
+        kind: if n.expired {
+            "expired-exception"
+        } else {
+            "unused-exception"
+        },
+        file: n.file,
+        line: Some(n.line),
+        message: n.message,
+    })
+}
+
+/// A link inside a scanned directory may point out of the tree (into /etc, another checkout):
+/// it is not followed, and the report says so rather than skipping it silently.
+pub(super) fn skipped_links(links: &[PathBuf]) -> impl Iterator<Item = Notice> + '_ {
+    links.iter().map(|link| Notice {
+        kind: "skipped-link",
+        file: link.display().to_string(),
+        line: None,
+        message: "symbolic link not followed inside a directory; name it on the command line to scan what it points to".to_string(),
+    })
+}
