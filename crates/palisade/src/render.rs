@@ -15,10 +15,35 @@ pub fn find_helm() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("PALISADE_HELM") {
         return Some(PathBuf::from(path));
     }
+    on_path("helm")
+}
+
+/// The first program called `name` on `PATH`.
+fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
-        .map(|dir| dir.join("helm"))
+        .map(|dir| dir.join(name))
         .find(|candidate| candidate.is_file())
+}
+
+/// Runs a renderer and returns what it printed; `Err` holds the first line it said on failure,
+/// after `what failed: `.
+fn run_tool(command: &mut Command, what: &str) -> Result<Vec<u8>, String> {
+    let output = command.stdin(Stdio::null()).output().map_err(|e| {
+        format!(
+            "cannot run {}: {e}",
+            command.get_program().to_string_lossy()
+        )
+    })?;
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stderr);
+        let first = said
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no message");
+        return Err(format!("{what} failed: {first}"));
+    }
+    Ok(output.stdout)
 }
 
 /// The program and arguments that build a Kustomization (the directory is appended):
@@ -34,9 +59,6 @@ pub fn find_kustomize() -> Option<(PathBuf, &'static str)> {
         };
         return Some((path, verb));
     }
-    let path = std::env::var_os("PATH")?;
-    let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
-    let on_path = |name: &str| dirs.iter().map(|d| d.join(name)).find(|p| p.is_file());
     on_path("kustomize")
         .map(|p| (p, "build"))
         .or_else(|| on_path("kubectl").map(|p| (p, "kustomize")))
@@ -45,25 +67,9 @@ pub fn find_kustomize() -> Option<(PathBuf, &'static str)> {
 /// Builds a Kustomization and loads the output, named after its directory.
 pub fn build_kustomization(tool: &(PathBuf, &str), dir: &Path) -> Result<LoadedFile, String> {
     let (program, verb) = tool;
-    let output = Command::new(program)
-        .arg(verb)
-        .arg(dir)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
-    if !output.status.success() {
-        let said = String::from_utf8_lossy(&output.stderr);
-        let first = said
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("no message");
-        return Err(format!("kustomize build failed: {first}"));
-    }
+    let built = run_tool(Command::new(program).arg(verb).arg(dir), "kustomize build")?;
     let display = dir.display().to_string();
-    Ok(loader::load_bytes(
-        Arc::from(display.as_str()),
-        output.stdout,
-    ))
+    Ok(loader::load_bytes(Arc::from(display.as_str()), built))
 }
 
 /// Renders a chart with `helm template` and loads the output; locations in it point at the
@@ -77,20 +83,9 @@ pub fn render_chart(helm: &Path, chart: &Chart, values: &[PathBuf]) -> Result<Lo
     for file in values {
         command.arg("--values").arg(file);
     }
-    let output = command
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", helm.display()))?;
-    if !output.status.success() {
-        let said = String::from_utf8_lossy(&output.stderr);
-        let first = said
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("no message");
-        return Err(format!("helm template failed: {first}"));
-    }
+    let rendered = run_tool(&mut command, "helm template")?;
     let display = chart.dir.display().to_string();
-    let mut file = loader::load_bytes(Arc::from(display.as_str()), output.stdout);
+    let mut file = loader::load_bytes(Arc::from(display.as_str()), rendered);
     relocate(&mut file, chart);
     Ok(file)
 }

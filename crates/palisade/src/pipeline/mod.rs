@@ -299,13 +299,9 @@ fn scan_object(
         ));
     }
     let has_pod_spec = PodSpecView::of(object).is_some();
-    let mut object_location = locate(object, "", path);
-    if let Some(template) = &object.origin.template {
-        to_template(&mut object_location, template);
-    }
     outcome.checked.push(CheckedObject {
         object: object.object_ref(),
-        location: Some(object_location),
+        location: Some(locate_shown(object, "", path)),
         rules: engine
             .rules()
             .iter()
@@ -340,13 +336,16 @@ fn scan_object(
     }
     if !result.findings.is_empty() || result.has_pss_findings() {
         let namespace = object.namespace().map(str::to_string);
-        let moved = if origin::origin_path(object).is_some() {
-            locations
+        // The annotation is read and the source object found once for all of its findings.
+        let moved = match origins.source_of(object) {
+            Some((source_path, source)) => locations
                 .keys()
-                .filter_map(|pointer| Some((pointer.clone(), origins.locate(object, pointer)?)))
-                .collect()
-        } else {
-            HashMap::new()
+                .map(|pointer| {
+                    let location = origin::locate_in(source, &source_path, pointer);
+                    (pointer.clone(), location)
+                })
+                .collect(),
+            None => HashMap::new(),
         };
         outcome.evaluated.push(Evaluated {
             namespace,
@@ -446,6 +445,16 @@ fn locate(object: &Object, pointer: &str, path: &Arc<str>) -> FileLocation {
         exact: position.exact,
         quote: None,
     }
+}
+
+/// Where a pointer is as reports show it, for what is never quoted: in the template that
+/// rendered the object, when one did.
+fn locate_shown(object: &Object, pointer: &str, path: &Arc<str>) -> FileLocation {
+    let mut location = locate(object, pointer, path);
+    if let Some(template) = &object.origin.template {
+        to_template(&mut location, template);
+    }
+    location
 }
 
 /// Moves a location in rendered output to the template that rendered it: its path, and the

@@ -9,15 +9,12 @@ use palisade_model::loader::Patch;
 use palisade_report::Notice;
 use palisade_rules::exceptions::{self, Exceptions};
 
-use super::{locate, to_template};
+use super::locate_shown;
 
 /// Notices about an object's `palisade.dev/ignore` annotations, where they are written.
 pub(super) fn inline(object: &Object, path: &Arc<str>, misplaced: bool, out: &mut Vec<Notice>) {
     let notice = |kind, pointer: &str, message| {
-        let mut location = locate(object, pointer, path);
-        if let Some(template) = &object.origin.template {
-            to_template(&mut location, template);
-        }
+        let location = locate_shown(object, pointer, path);
         Notice {
             kind,
             file: location.path.to_string(),

@@ -1,18 +1,8 @@
-use palisade_model::Origin;
+use crate::test_support::object;
 use serde_json::json;
 
 use super::*;
 use crate::{Engine, Settings};
-
-fn object(value: Value) -> Object {
-    let origin = Origin {
-        path: "test.yaml".into(),
-        document: 0,
-        item: None,
-        template: None,
-    };
-    Object::detached(value, origin).expect("an object")
-}
 
 fn privileged_pod_spec() -> Value {
     json!({"containers": [{"name": "app", "image": "registry.example.com/app:1",

@@ -112,20 +112,10 @@ pub(crate) fn describe_grant(binding: &Object, role: RoleRef<'_>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use palisade_model::Origin;
+    use crate::test_support::object;
     use serde_json::json;
 
     use super::*;
-
-    fn object(value: Value) -> Object {
-        let origin = Origin {
-            path: "test.yaml".into(),
-            document: 0,
-            item: None,
-            template: None,
-        };
-        Object::detached(value, origin).unwrap()
-    }
 
     #[test]
     fn role_refs_the_api_server_accepts() {
