@@ -69,7 +69,10 @@ fn render_with_limit(report: &Report, limit: usize) -> String {
             finding.rule.code, finding.rule.name, finding.severity
         );
         let properties = match &f.location {
-            Some(l) => properties(&l.path, Some(l.line), Some(l.column), &title),
+            Some(l) if l.has_line() => properties(&l.path, Some(l.line), Some(l.column), &title),
+            // An annotation needs a file in the repository; a cluster's object is named in the
+            // message instead.
+            Some(_) => format!("title={}", escape_property(&title)),
             None => format!("title={}", escape_property(&title)),
         };
         let message = format!(
@@ -96,7 +99,7 @@ fn render_with_limit(report: &Report, limit: usize) -> String {
     let summary = report.summary();
     let _ = write!(
         out,
-        "palisade: {} finding{} ({} waived), {} input error{}, in {} object{} from {} file{}",
+        "palisade: {} finding{} ({} waived), {} input error{}, in {} object{} {}",
         summary.findings,
         plural(summary.findings),
         summary.waived,
@@ -104,8 +107,7 @@ fn render_with_limit(report: &Report, limit: usize) -> String {
         plural(report.errors.len()),
         report.objects,
         plural(report.objects),
-        report.files,
-        plural(report.files),
+        report.source_text(),
     );
     if let Some(min) = report.hidden.min_severity {
         let _ = write!(

@@ -8,7 +8,7 @@ use palisade_rules::{Waiver, WaiverSource};
 use crate::model::{Report, ReportFinding};
 
 /// Bumped on any change that could break a consumer; additions bump the minor number.
-pub const JSON_SCHEMA_VERSION: &str = "1.0";
+pub const JSON_SCHEMA_VERSION: &str = "1.1";
 
 /// Renders the report as one JSON document. The summary counts every finding of the scan, those
 /// `--min-severity` left out of the arrays too: it is what the exit code was decided on, and
@@ -29,7 +29,7 @@ pub fn render_json(report: &Report, tool_version: &str) -> String {
             )
         })
         .collect();
-    let document = json!({
+    let mut document = json!({
         "schemaVersion": JSON_SCHEMA_VERSION,
         "tool": { "name": "palisade", "version": tool_version },
         "summary": {
@@ -41,7 +41,7 @@ pub fn render_json(report: &Report, tool_version: &str) -> String {
             "skippedDocuments": report.skipped.len(),
             "inputErrors": report.errors.len(),
         },
-        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
+        "findings": report.findings.iter().map(|f| finding(f, report)).collect::<Vec<_>>(),
         "inputErrors": report.errors.iter().map(|e| json!({
             "type": "input-error",
             "file": e.path,
@@ -64,12 +64,17 @@ pub fn render_json(report: &Report, tool_version: &str) -> String {
             "reason": s.reason,
         })).collect::<Vec<_>>(),
     });
+    if let (Some(cluster), Some(Value::Object(summary))) =
+        (&report.cluster, document.get_mut("summary"))
+    {
+        summary.insert("cluster".to_string(), json!(cluster));
+    }
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
 }
 
-fn finding(f: &ReportFinding) -> Value {
+fn finding(f: &ReportFinding, report: &Report) -> Value {
     let finding = &f.finding;
     let rule = finding.rule;
     let mut record = json!({
@@ -82,10 +87,13 @@ fn finding(f: &ReportFinding) -> Value {
         "help": finding.help,
         "object": finding.object,
         "file": f.location.as_ref().map(|l| l.path.to_string()),
-        "line": f.location.as_ref().map(|l| l.line),
-        "column": f.location.as_ref().map(|l| l.column),
+        "line": f.location.as_ref().filter(|l| l.has_line()).map(|l| l.line),
+        "column": f.location.as_ref().filter(|l| l.has_line()).map(|l| l.column),
         "pointer": finding.pointer,
     });
+    if let (Some(pods), Value::Object(map)) = (report.pods.get(&finding.object), &mut record) {
+        map.insert("pods".to_string(), json!(pods));
+    }
     if let Value::Object(map) = &mut record {
         if let Some(check) = rule.pss_check() {
             map.insert("pssCheck".to_string(), json!(check.id));

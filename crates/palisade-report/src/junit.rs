@@ -211,7 +211,7 @@ fn write_case(out: &mut String, case: &Case<'_>, fail_on: FailOn) {
     for f in &case.findings {
         let finding = &f.finding;
         let at = match &f.location {
-            Some(l) => format!("{}:{}:{}, {}", l.path, l.line, l.column, finding.pointer),
+            Some(l) => format!("{l}, {}", finding.pointer),
             None => finding.pointer.clone(),
         };
         let body = || {

@@ -32,9 +32,9 @@ pub fn render_markdown(report: &Report) -> String {
     let _ = writeln!(out, "| {} | {} |\n", summary.waived, report.errors.len());
     let _ = writeln!(
         out,
-        "{} checked in {}; {} skipped.\n",
+        "{} checked {}; {} skipped.\n",
         counted(report.objects, "object"),
-        counted(report.files, "file"),
+        cell(&report.source_text()),
         counted(report.skipped.len(), "document"),
     );
     if let Some(min) = report.hidden.min_severity {
@@ -141,7 +141,7 @@ fn row(out: &mut String, f: &ReportFinding, last: &str) {
 
 fn location(f: &ReportFinding) -> String {
     match &f.location {
-        Some(l) => code(&format!("{}:{}:{}", l.path, l.line, l.column)),
+        Some(l) => code(&l.to_string()),
         None => String::new(),
     }
 }

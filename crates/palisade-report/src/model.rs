@@ -8,16 +8,36 @@ use palisade_rules::{Finding, RuleDef, Severity};
 
 use crate::quote::SourceQuote;
 
-/// Where a finding is in a file.
+/// Where a finding is in a file, or, with line 0, which object it is on when there is no file
+/// (`cluster/namespace/Kind/name` for a live cluster's objects).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileLocation {
     pub path: Arc<str>,
+    /// Counted from 1; 0 when the object has no file.
     pub line: u32,
     pub column: u32,
     /// False when the field is absent and the location is its nearest existing parent.
     pub exact: bool,
     /// The part of the line to quote: a window around the column, secrets redacted.
     pub quote: Option<SourceQuote>,
+}
+
+impl FileLocation {
+    /// Whether the location is a line in a file (not an object of a live cluster).
+    pub fn has_line(&self) -> bool {
+        self.line > 0
+    }
+}
+
+/// `path:line:column`, or the path alone when there is no line.
+impl std::fmt::Display for FileLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.has_line() {
+            write!(f, "{}:{}:{}", self.path, self.line, self.column)
+        } else {
+            f.write_str(&self.path)
+        }
+    }
 }
 
 /// A finding and where it is.
@@ -97,6 +117,10 @@ pub struct Report {
     pub objects: usize,
     /// Findings a display filter left out of `findings` (see [`Report::hide_below`]).
     pub hidden: Hidden,
+    /// In an audit, the running pods of each workload (pods are reported on their workload).
+    pub pods: std::collections::HashMap<ObjectRef, usize>,
+    /// In an audit, the cluster that was read: objects come from it, not from files.
+    pub cluster: Option<String>,
 }
 
 /// What `--min-severity` left out of the listing. It is a display filter only: the exit code
@@ -125,6 +149,15 @@ pub struct Summary {
 }
 
 impl Report {
+    /// Where the objects came from, for summary lines: `from 3 files`, `from cluster prod`.
+    pub fn source_text(&self) -> String {
+        match &self.cluster {
+            Some(cluster) => format!("from cluster {cluster}"),
+            None if self.files == 1 => "from 1 file".to_string(),
+            None => format!("from {} files", self.files),
+        }
+    }
+
     pub fn summary(&self) -> Summary {
         let mut summary = Summary::default();
         for f in self.findings.iter().filter(|f| f.finding.waiver.is_none()) {

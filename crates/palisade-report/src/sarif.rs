@@ -107,7 +107,9 @@ fn result(f: &ReportFinding, index: &BTreeMap<&str, usize>) -> Value {
     let finding = &f.finding;
     let object = &finding.object;
     let mut location = Map::new();
-    if let Some(physical) = f.location.as_ref().and_then(physical_location) {
+    // An object of a live cluster has no artifact: its logical location says which it is.
+    let in_a_file = f.location.as_ref().filter(|l| l.has_line());
+    if let Some(physical) = in_a_file.and_then(physical_location) {
         location.insert("physicalLocation".into(), physical);
     }
     let qualified = object_path(object);
@@ -208,7 +210,8 @@ fn invocation(report: &Report) -> Value {
             "input-error",
             "error",
             &error.message,
-            physical_at(&error.path, error.line, error.column),
+            // An audit's gaps are about the cluster, not a file of the repository.
+            physical_at(&error.path, error.line, error.column).filter(|_| report.cluster.is_none()),
         ));
     }
     for s in &report.skipped {
@@ -226,7 +229,7 @@ fn invocation(report: &Report) -> Value {
             n.kind,
             "warning",
             &n.message,
-            physical_at(&n.file, n.line, None),
+            physical_at(&n.file, n.line, None).filter(|_| report.cluster.is_none()),
         ));
     }
     json!({ "executionSuccessful": report.errors.is_empty(), "toolExecutionNotifications": notifications })

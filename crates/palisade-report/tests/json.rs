@@ -108,3 +108,10 @@ fn min_severity_keeps_the_summary_and_shortens_the_arrays() {
     assert_eq!(severities, ["critical", "high", "high"]);
     assert!(schema_errors(&shown).is_empty());
 }
+
+#[test]
+fn an_audit_has_no_lines_and_counts_pods() {
+    let report = common::audit_fixture();
+    let text = render_json(&report, "0.0.0-test");
+    insta::assert_snapshot!(text);
+}

@@ -84,3 +84,16 @@ fn results_point_at_their_rules_and_waivers_are_suppressions() {
     assert_eq!(run["invocations"][0]["executionSuccessful"], false);
     assert_eq!(rules[0]["properties"]["security-severity"], "9.5");
 }
+
+#[test]
+fn an_audit_has_logical_locations_only() {
+    let report = common::audit_fixture();
+    let text = render_sarif(&report, "0.0.0-test");
+    assert!(
+        !text.contains(
+            "physicalLocation\": {\n          \"artifactLocation\": {\n            \"uri\": \"prod/"
+        ),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}

@@ -124,3 +124,11 @@ fn fixture_report_as_compact() {
     );
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn an_audit_names_objects_by_cluster_path_and_counts_pods() {
+    insta::assert_snapshot!(render_text(
+        &common::audit_fixture(),
+        TextOptions::default()
+    ));
+}

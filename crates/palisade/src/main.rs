@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Check manifests (files, directories, or `-` for stdin) against the rules.
     Scan(commands::scan::ScanArgs),
+    /// Check what runs in a live cluster (kubeconfig or in-cluster), with the same rules.
+    Audit(commands::audit::AuditArgs),
     /// List every rule.
     Rules(commands::rules::RulesArgs),
     /// Print a rule's documentation.
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => commands::scan::run(&args),
+        Command::Audit(args) => commands::audit::run(&args),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Init(args) => commands::init::run(&args),

@@ -60,7 +60,7 @@ fn json_output_has_one_record_per_finding_and_per_skipped_document() {
     let output = palisade(&["scan", "--format", "json", "shop"]);
     assert_eq!(output.status.code(), Some(1));
     let report = json(&output);
-    assert_eq!(report["schemaVersion"], "1.0");
+    assert_eq!(report["schemaVersion"], "1.1");
     assert_eq!(report["summary"]["objects"], 4);
     assert_eq!(report["skippedDocuments"].as_array().unwrap().len(), 1);
     let privileged = report["findings"]

@@ -61,10 +61,10 @@ pub fn render_html(report: &Report, tool_version: &str) -> String {
 fn header(out: &mut String, report: &Report, summary: &Summary, tool_version: &str) {
     let _ = write!(
         out,
-        "<header class=\"top\"><div class=\"inner\"><div><h1>Palisade report</h1><p class=\"meta\">{} in {} from {} · palisade {}</p></div>\n<div class=\"totals\">",
+        "<header class=\"top\"><div class=\"inner\"><div><h1>Palisade report</h1><p class=\"meta\">{} in {} {} · palisade {}</p></div>\n<div class=\"totals\">",
         counted(summary.findings, "finding"),
         counted(report.objects, "object"),
-        counted(report.files, "file"),
+        escape_markup(&report.source_text()),
         escape_markup(tool_version)
     );
     if let Some(min) = report.hidden.min_severity {

@@ -56,7 +56,9 @@
     object.append(el("div", "sub", (ns ? ns + "/" : "") + name));
     const loc = el("td", "loc");
     // A narrow column breaks before `:line:column` rather than inside the file name.
-    if (row[3] >= 0) loc.append(files[row[3]], document.createElement("wbr"), `:${row[4]}:${row[5]}`);
+    // Line 0: an object of a live cluster, named by its path alone.
+    if (row[3] >= 0 && row[4] > 0) loc.append(files[row[3]], document.createElement("wbr"), `:${row[4]}:${row[5]}`);
+    else if (row[3] >= 0) loc.append(files[row[3]]);
     tr.append(sev, ruleCell, object, loc, el("td", "message", strings[row[6]]));
     if (waived) {
       const reason = el("td", "reason", strings[row[8]]);

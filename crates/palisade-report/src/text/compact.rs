@@ -21,7 +21,7 @@ pub fn render_compact(report: &Report, options: TextOptions) -> String {
     {
         let finding = &f.finding;
         let at = match &f.location {
-            Some(l) => format!("{}:{}:{}", l.path, l.line, l.column),
+            Some(l) => l.to_string(),
             None => "<unknown>".to_string(),
         };
         let _ = writeln!(

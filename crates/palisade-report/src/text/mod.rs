@@ -44,7 +44,7 @@ pub fn render_text(report: &Report, options: TextOptions) -> String {
         .collect();
     for group in open.chunk_by(|a, b| same_quoted_line(a, b)) {
         match group {
-            [single] => render_finding(&mut out, single, &style),
+            [single] => render_finding(&mut out, single, report, &style),
             several => render_line_group(&mut out, several, &style),
         }
     }
@@ -52,7 +52,7 @@ pub fn render_text(report: &Report, options: TextOptions) -> String {
         write_skipped(&mut out, report, &style);
     }
     if open.len() >= TABLES_FROM {
-        tables::write_tables(&mut out, &open, &style);
+        tables::write_tables(&mut out, &open, report.cluster.is_none(), &style);
     }
     out.push_str(&summary_line(report, &style));
     out.push('\n');
@@ -118,12 +118,12 @@ fn headline(f: &ReportFinding, style: &Style) -> String {
 
 fn location_text(location: Option<&FileLocation>) -> String {
     match location {
-        Some(l) => format!("{}:{}:{}", l.path, l.line, l.column),
+        Some(l) => l.to_string(),
         None => "<unknown>".to_string(),
     }
 }
 
-fn render_finding(out: &mut String, f: &ReportFinding, style: &Style) {
+fn render_finding(out: &mut String, f: &ReportFinding, report: &Report, style: &Style) {
     let finding = &f.finding;
     let _ = writeln!(
         out,
@@ -147,7 +147,7 @@ fn render_finding(out: &mut String, f: &ReportFinding, style: &Style) {
         "   {} {} {}",
         style.dim("="),
         style.bold("object:"),
-        clean(&finding.object.to_string())
+        clean(&object_text(&finding.object, report))
     );
     let _ = writeln!(
         out,
@@ -157,6 +157,15 @@ fn render_finding(out: &mut String, f: &ReportFinding, style: &Style) {
         clean(&finding.help)
     );
     out.push('\n');
+}
+
+/// The object, with its running pods when an audit counted them.
+fn object_text(object: &palisade_model::ObjectRef, report: &Report) -> String {
+    match report.pods.get(object) {
+        Some(1) => format!("{object} (1 running pod)"),
+        Some(n) => format!("{object} ({n} running pods)"),
+        None => object.to_string(),
+    }
 }
 
 /// Several findings on one line: the line is quoted once with every mark, then each finding's
@@ -239,11 +248,10 @@ pub(crate) fn summary_line(report: &Report, style: &Style) -> String {
         n => format!("{n} findings ({})", parts.join(", ")),
     };
     let mut line = format!(
-        "{findings} in {} object{} from {} file{}",
+        "{findings} in {} object{} {}",
         report.objects,
         plural(report.objects),
-        report.files,
-        plural(report.files)
+        report.source_text()
     );
     if let Some(min) = report.hidden.min_severity
         && report.hidden.findings > 0

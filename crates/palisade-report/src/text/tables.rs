@@ -28,7 +28,12 @@ impl Row {
 }
 
 /// Both tables, for the findings that are listed (waived and hidden ones are not).
-pub(super) fn write_tables(out: &mut String, findings: &[&ReportFinding], style: &Style) {
+pub(super) fn write_tables(
+    out: &mut String,
+    findings: &[&ReportFinding],
+    in_files: bool,
+    style: &Style,
+) {
     let by_rule = rows(findings, |f| {
         format!("{} {}", f.finding.rule.code, f.finding.rule.name)
     });
@@ -38,7 +43,11 @@ pub(super) fn write_tables(out: &mut String, findings: &[&ReportFinding], style:
             .map_or_else(|| "<unknown>".to_string(), |l| l.path.to_string())
     });
     write_table(out, "Findings by rule", "rule", &by_rule, style);
-    write_table(out, "Findings by file", "file", &by_file, style);
+    if in_files {
+        write_table(out, "Findings by file", "file", &by_file, style);
+    } else {
+        write_table(out, "Findings by object", "object", &by_file, style);
+    }
 }
 
 /// Counts findings by a key, largest first; equal totals by severity profile, then by label,

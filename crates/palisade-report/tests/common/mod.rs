@@ -264,7 +264,55 @@ pub fn fixture() -> Report {
         files: 4,
         objects: 3,
         hidden: Hidden::default(),
+        ..Report::default()
     }
+}
+
+/// An audit of a live cluster: findings located at `cluster/namespace/Kind/name` (no line), a
+/// workload with running pods, and a resource type that could not be listed.
+pub fn audit_fixture() -> Report {
+    let web = ObjectRef {
+        api_version: "apps/v1".to_string(),
+        ..object("Deployment", Some("shop"), "web")
+    };
+    let role = object("ClusterRole", None, "ops");
+    let findings = vec![
+        ReportFinding {
+            finding: finding(
+                &PRIVILEGED,
+                &web,
+                "/spec/template/spec/containers/0/securityContext/privileged",
+                "container web is privileged",
+                "set privileged: false",
+            ),
+            location: Some(at("prod/shop/Deployment/web", 0, 0)),
+        },
+        ReportFinding {
+            finding: finding(
+                &WILDCARD,
+                &role,
+                "/rules/0/resources/0",
+                "rules[0] uses * in resources",
+                "name the resources",
+            ),
+            location: Some(at("prod/ClusterRole/ops", 0, 0)),
+        },
+    ];
+    let mut report = Report {
+        findings,
+        errors: vec![InputError {
+            path: "prod".to_string(),
+            line: None,
+            column: None,
+            message: "not evaluated: cannot list rolebindings.rbac.authorization.k8s.io cluster-wide (403 Forbidden)".to_string(),
+        }],
+        objects: 12,
+        cluster: Some("prod".to_string()),
+        ..Report::default()
+    };
+    report.pods.insert(web, 3);
+    report.sort();
+    report
 }
 
 /// A finding quoted as the scan quotes it: the line, the column, and whether the field exists.

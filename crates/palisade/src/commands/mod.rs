@@ -1,5 +1,7 @@
 //! One module per command.
 
+pub(crate) mod audit;
+pub(crate) mod check;
 pub(crate) mod explain;
 pub(crate) mod init;
 pub(crate) mod install;

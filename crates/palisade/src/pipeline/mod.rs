@@ -99,7 +99,6 @@ pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
 
 /// Scans the inputs and returns the report, sorted.
 pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
-    let engine = context.engine;
     let loader::Discovery {
         sources,
         errors: walk_errors,
@@ -125,6 +124,56 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
     report.notices.extend(notices::patches(&patches));
     report.errors.extend(walk_errors.iter().map(input_error));
 
+    finish(outcomes, context, &mut report);
+    report
+        .notices
+        .extend(notices::skipped_links(&skipped_links));
+    report.sort();
+    report
+}
+
+/// Objects read from somewhere other than files (a live cluster), checked as one unit; many
+/// units make one report with [`report_of`].
+pub struct CheckedBatch(FileOutcome);
+
+/// Checks objects that have no file: their findings are located at their origin's path with
+/// no line (`cluster/namespace/Kind/name`).
+pub fn check_objects(objects: Vec<Object>, context: &ScanContext<'_>) -> CheckedBatch {
+    let mut outcome = FileOutcome {
+        objects: objects.len(),
+        ..FileOutcome::default()
+    };
+    for object in objects {
+        let path = object.origin.path.clone();
+        scan_object(&object, &path, context, &mut outcome, None);
+        if context.engine.wanted_by_set_rules(&object) {
+            outcome.retained.push(Retained {
+                object,
+                first_line: 0,
+                lines: Vec::new(),
+                secrets: SecretColumns::new(),
+            });
+        }
+    }
+    CheckedBatch(outcome)
+}
+
+/// The report of checked batches: PSS decided per namespace, the set rules run over them all.
+pub fn report_of(batches: Vec<CheckedBatch>, context: &ScanContext<'_>) -> Report {
+    let mut report = Report::default();
+    finish(
+        batches.into_iter().map(|b| b.0).collect(),
+        context,
+        &mut report,
+    );
+    report.sort();
+    report
+}
+
+/// Everything after the per-file work: the PSS profile of each namespace applied, the set rules
+/// run over what the files kept, and the exceptions' own notices.
+fn finish(mut outcomes: Vec<FileOutcome>, context: &ScanContext<'_>, report: &mut Report) {
+    let engine = context.engine;
     let namespace_profiles: HashMap<String, PssProfile> = outcomes
         .iter_mut()
         .flat_map(|o| std::mem::take(&mut o.namespaces))
@@ -166,15 +215,10 @@ pub fn scan_with(inputs: &[InputArg], context: &ScanContext<'_>) -> Report {
             }
         }
     }
-    scan_set(retained, context, &mut report);
+    scan_set(retained, context, report);
     report
         .notices
         .extend(notices::exceptions(context.exceptions, &context.today));
-    report
-        .notices
-        .extend(notices::skipped_links(&skipped_links));
-    report.sort();
-    report
 }
 
 /// Whether a rule is evaluated under a profile (rules other than PSS always are).
@@ -225,7 +269,13 @@ fn scan_loaded_with(
     let lines = LineIndex::new(&file.text);
     let mut wanted = Vec::new();
     for object in objects {
-        scan_object(&object, &file.path, context, &mut outcome, &mut origins);
+        scan_object(
+            &object,
+            &file.path,
+            context,
+            &mut outcome,
+            Some(&mut origins),
+        );
         if engine.wanted_by_set_rules(&object) {
             wanted.push(object);
         }
@@ -277,7 +327,7 @@ fn scan_object(
     path: &Arc<str>,
     context: &ScanContext<'_>,
     outcome: &mut FileOutcome,
-    origins: &mut origin::SourceFiles,
+    origins: Option<&mut origin::SourceFiles>,
 ) {
     let engine = context.engine;
     if object.kind == "Namespace" && object.group().is_empty() {
@@ -293,7 +343,7 @@ fn scan_object(
             Notice {
                 kind: "bootstrap-rbac",
                 file: location.path.to_string(),
-                line: Some(location.line),
+                line: location.has_line().then_some(location.line),
                 message: String::new(),
             },
         ));
@@ -337,7 +387,7 @@ fn scan_object(
     if !result.findings.is_empty() || result.has_pss_findings() {
         let namespace = object.namespace().map(str::to_string);
         // The annotation is read and the source object found once for all of its findings.
-        let moved = match origins.source_of(object) {
+        let moved = match origins.and_then(|o| o.source_of(object)) {
             Some((source_path, source)) => locations
                 .keys()
                 .map(|pointer| {

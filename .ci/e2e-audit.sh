@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# End-to-end test of `palisade audit` against a real kube-apiserver seeded with the examples:
+# the same findings as `scan` of the same manifests, pods reported on their workloads, gaps
+# reported (and failing the run) when the user cannot list something, no Secret value in any
+# report, and clear failures for an unreachable server and refused credentials.
+#
+# Usage: .ci/e2e-audit.sh   (PALISADE_BIN=path uses that binary instead of building one)
+# Prints PASS/FAIL per check and a final "N passed, M failed"; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+kube=${PALISADE_KUBE_DIR:-$repo/testenv/cluster}
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "PASS: $1"; }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL: $1"
+  if [ -n "${2:-}" ]; then printf '%s\n' "$2" | head -n 20 | sed 's/^/    /'; fi
+}
+
+work=$(mktemp -d)
+state="$work/kube"
+cleanup() {
+  "$kube/down.sh" --purge "$state" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -z "${PALISADE_BIN:-}" ]; then
+  cargo build --release --locked -q -p palisade
+  PALISADE_BIN="$repo/target/release/palisade"
+fi
+palisade() { timeout 120 "$PALISADE_BIN" "$@"; }
+
+echo "== Kubernetes control plane"
+"$kube/ensure.sh" >/dev/null
+"$kube/up.sh" "$state"
+# shellcheck disable=SC1091
+. "$state/env"
+k() { timeout 60 "$KUBECTL" --request-timeout=30s "$@"; }
+
+echo "== seeding the cluster with the examples"
+# Twice: the first pass creates the namespaces the second needs. What the server refuses (an
+# API version it no longer serves, a pod with ephemeral containers) is simply not there.
+k apply -f examples/insecure/ -f examples/hardened/ >/dev/null 2>&1 || true
+k apply -f examples/insecure/ -f examples/hardened/ > "$work/apply.txt" 2>&1 || true
+# A Secret applied with kubectl: its last-applied annotation holds the value.
+canary="palisade-canary-$RANDOM$RANDOM"
+k -n shop create secret generic audit-canary --from-literal=token="$canary" \
+  --dry-run=client -o yaml | k apply -f - >/dev/null
+# Wait for the ReplicaSet controller to make the storefront's pods.
+for _ in $(seq 1 60); do
+  [ "$(k -n shop get pods -l app=storefront -o name | wc -l)" -ge 1 ] && break
+  sleep 1
+done
+kinds=deployments,statefulsets,daemonsets,cronjobs,jobs,pods,services,networkpolicies,serviceaccounts,secrets,configmaps,roles,rolebindings,limitranges,resourcequotas
+k get "$kinds" -A -o jsonpath='{range .items[*]}{.kind} {.metadata.namespace} {.metadata.name}{"\n"}{end}' > "$work/existing.txt"
+k get namespaces,clusterroles,clusterrolebindings \
+  -o jsonpath='{range .items[*]}{.kind} - {.metadata.name}{"\n"}{end}' >> "$work/existing.txt"
+
+echo "== audit as the cluster admin"
+set +e
+palisade scan --format json examples/ > "$work/scan.json" 2>/dev/null
+palisade audit --format "json=$work/audit.json,text=$work/audit.txt,sarif=$work/audit.sarif" 2> "$work/audit.err"
+code=$?
+set -e
+if [ "$code" -eq 1 ]; then pass "audit exits 1 on findings"; else fail "audit exit code $code, expected 1" "$(cat "$work/audit.err")"; fi
+errors=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["inputErrors"]))' "$work/audit.json")
+if [ "$errors" -eq 0 ]; then pass "the admin reads everything: no coverage gaps"; else fail "$errors gaps for the admin" "$(cat "$work/audit.txt")"; fi
+if out=$(python3 testenv/audit/compare.py "$work/scan.json" "$work/audit.json" "$work/existing.txt" shop shop-hardened); then
+  pass "audit and scan agree on the seeded objects: $(tail -n 1 <<<"$out")"
+else
+  fail "audit and scan disagree" "$out"
+fi
+if grep -q "$canary" "$work/audit.json" "$work/audit.txt" "$work/audit.sarif"; then
+  fail "a Secret's value is in a report"
+else
+  pass "no Secret value in any report"
+fi
+owners=$(python3 - "$work/audit.json" <<'PY'
+import json, sys
+findings = json.load(open(sys.argv[1]))["findings"]
+kinds = {f["object"]["kind"] for f in findings if f["object"].get("namespace") == "shop"}
+pods = {f.get("pods") for f in findings if f["object"]["kind"] == "Deployment" and f["object"]["name"] == "storefront"}
+print("ok" if "Pod" not in kinds and "ReplicaSet" not in kinds and pods and None not in pods and min(pods) >= 1 else f"kinds {sorted(kinds)} pods {pods}")
+PY
+)
+if [ "$owners" = ok ]; then pass "the storefront's pods are reported once, on its Deployment, with their count"; else fail "pods not folded onto their Deployment: $owners"; fi
+if grep -q "palisade-e2e/shop/Deployment/storefront: " "$work/audit.txt"; then
+  pass "text findings name cluster/namespace/kind/name"
+else
+  fail "no cluster path in the text report" "$(head -n 5 "$work/audit.txt")"
+fi
+
+echo "== --namespace narrows the audit"
+set +e
+palisade audit --namespace shop --format json > "$work/shop.json" 2>/dev/null
+set -e
+outside=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(1 for f in d["findings"] if f["object"].get("namespace", f["object"]["name"]) != "shop"), len(d["findings"]))' "$work/shop.json")
+if [ "${outside%% *}" = 0 ] && [ "${outside##* }" -gt 0 ]; then pass "--namespace shop: ${outside##* } findings, all in shop"; else fail "--namespace shop: $outside (outside, total)"; fi
+
+echo "== a user who cannot list RoleBindings"
+k apply -f - >/dev/null <<'YAML'
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: audit-without-rolebindings
+rules:
+- apiGroups: ["", "apps", "batch", "networking.k8s.io", "policy", "admissionregistration.k8s.io"]
+  resources: ["*"]
+  verbs: ["get", "list"]
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["roles", "clusterroles", "clusterrolebindings"]
+  verbs: ["get", "list"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: bob-audits-without-rolebindings
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: audit-without-rolebindings
+subjects:
+- apiGroup: rbac.authorization.k8s.io
+  kind: Group
+  name: ops
+YAML
+set +e
+palisade audit --context palisade-e2e-bob --format json > "$work/bob.json" 2> "$work/bob.err"
+code=$?
+palisade audit --context palisade-e2e-bob --allow-partial --format text > "$work/bob.txt" 2>&1
+partial_code=$?
+set -e
+gap='not evaluated: cannot list rolebindings.rbac.authorization.k8s.io cluster-wide (403 Forbidden'
+if [ "$code" -eq 2 ] && grep -qF "$gap" "$work/bob.json"; then
+  pass "a 403 is a coverage record in the report and exits 2"
+else
+  fail "403 not reported as a gap (exit $code)" "$(cat "$work/bob.err"; head -c 2000 "$work/bob.json")"
+fi
+if [ "$partial_code" -eq 1 ] && grep -qF "$gap" "$work/bob.txt"; then
+  pass "--allow-partial exits by the findings and still shows the gap"
+else
+  fail "--allow-partial exit $partial_code" "$(tail -n 5 "$work/bob.txt")"
+fi
+
+echo "== failures before anything is read"
+sed -E "s#server: https://127.0.0.1:[0-9]+#server: https://127.0.0.1:9#" "$KUBECONFIG" > "$work/closed.kubeconfig"
+set +e
+out=$(palisade audit --kubeconfig "$work/closed.kubeconfig" --request-timeout 5 2>&1)
+code=$?
+set -e
+if [ "$code" -eq 2 ] && grep -q "cannot reach the cluster" <<<"$out"; then pass "an unreachable server: exit 2, said plainly"; else fail "unreachable server: exit $code" "$out"; fi
+k config view --raw --minify --context palisade-e2e-token -o json > "$work/token.json"
+python3 - "$work/token.json" > "$work/badtoken.kubeconfig" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["users"][0]["user"] = {"token": "expired-or-revoked"}
+print(json.dumps(config))
+PY
+set +e
+out=$(palisade audit --kubeconfig "$work/badtoken.kubeconfig" 2>&1)
+code=$?
+set -e
+if [ "$code" -eq 2 ] && grep -q "refused the credentials (401 Unauthorized" <<<"$out"; then pass "refused credentials: exit 2, said plainly"; else fail "refused credentials: exit $code" "$out"; fi
+set +e
+out=$(palisade audit --context no-such-context 2>&1)
+code=$?
+set -e
+if [ "$code" -eq 2 ] && grep -q "has no context \`no-such-context\`" <<<"$out"; then pass "an unknown context is named"; else fail "unknown context: exit $code" "$out"; fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

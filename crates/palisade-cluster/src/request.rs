@@ -1,0 +1,185 @@
+//! One GET against the API server, retried with backoff when the server is busy or the
+//! connection fails, and its failure described in words a user can act on.
+
+use std::time::Duration;
+
+use http::{HeaderValue, Request, StatusCode, header};
+use http_body_util::BodyExt as _;
+use kube::Client;
+use kube::client::Body;
+
+/// How many times a request is tried before its failure is reported.
+pub(crate) const ATTEMPTS: u32 = 4;
+const FIRST_DELAY: Duration = Duration::from_millis(250);
+const LONGEST_DELAY: Duration = Duration::from_secs(4);
+
+/// Why a GET gave no answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Failure {
+    /// The HTTP status, when the server answered.
+    pub status: Option<u16>,
+    /// The server's message or the transport error.
+    pub message: String,
+}
+
+impl Failure {
+    /// `403 Forbidden: user "bob" cannot list …`, or the transport error.
+    pub fn describe(&self) -> String {
+        match self.status {
+            Some(code) => {
+                let reason = StatusCode::from_u16(code)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("");
+                if self.message.is_empty() {
+                    format!("{code} {reason}")
+                } else {
+                    format!("{code} {reason}: {}", self.message)
+                }
+            }
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// GETs a path (with its query) and returns the body, retrying 429, 5xx and transport errors.
+pub(crate) async fn get(client: &Client, path: &str, accept: &str) -> Result<Vec<u8>, Failure> {
+    let mut delay = FIRST_DELAY;
+    let mut attempt = 1;
+    loop {
+        match get_once(client, path, accept).await {
+            Ok(body) => return Ok(body),
+            Err((failure, retry_after)) if attempt < ATTEMPTS && retryable(&failure) => {
+                tracing::debug!(path, attempt, error = %failure.describe(), "retrying");
+                tokio::time::sleep(retry_after.unwrap_or(delay).min(LONGEST_DELAY)).await;
+                delay = (delay * 2).min(LONGEST_DELAY);
+                attempt += 1;
+            }
+            Err((failure, _)) if attempt > 1 && retryable(&failure) => {
+                return Err(Failure {
+                    message: format!("{} (after {attempt} attempts)", failure.message),
+                    ..failure
+                });
+            }
+            Err((failure, _)) => return Err(failure),
+        }
+    }
+}
+
+/// Busy or failing servers and dropped connections are worth another try; a refusal is not.
+fn retryable(failure: &Failure) -> bool {
+    match failure.status {
+        None => true,
+        Some(code) => code == 429 || (500..600).contains(&code),
+    }
+}
+
+async fn get_once(
+    client: &Client,
+    path: &str,
+    accept: &str,
+) -> Result<Vec<u8>, (Failure, Option<Duration>)> {
+    let transport = |message: String| {
+        (
+            Failure {
+                status: None,
+                message,
+            },
+            None,
+        )
+    };
+    let mut request = Request::get(path)
+        .body(Body::empty())
+        .map_err(|e| transport(e.to_string()))?;
+    if let Ok(value) = HeaderValue::from_str(accept) {
+        request.headers_mut().insert(header::ACCEPT, value);
+    }
+    let response = client
+        .send(request)
+        .await
+        .map_err(|e| transport(describe_transport(&e)))?;
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| {
+            transport(format!(
+                "the connection broke while reading the answer: {e}"
+            ))
+        })?
+        .to_bytes()
+        .to_vec();
+    if status.is_success() {
+        return Ok(body);
+    }
+    Err((
+        Failure {
+            status: Some(status.as_u16()),
+            message: status_message(&body),
+        },
+        retry_after,
+    ))
+}
+
+/// The `message` of a `metav1.Status` body, or the start of whatever else the server sent.
+fn status_message(body: &[u8]) -> String {
+    #[derive(serde::Deserialize)]
+    struct Status {
+        #[serde(default)]
+        message: String,
+    }
+    match serde_json::from_slice::<Status>(body) {
+        Ok(status) => status.message,
+        Err(_) => String::from_utf8_lossy(body)
+            .trim()
+            .chars()
+            .take(200)
+            .collect(),
+    }
+}
+
+/// A transport error with its causes, which is where TLS and DNS problems are named.
+fn describe_transport(error: &kube::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_name_the_status_and_the_servers_message() {
+        let forbidden = Failure {
+            status: Some(403),
+            message: status_message(br#"{"kind":"Status","message":"roles is forbidden"}"#),
+        };
+        assert_eq!(forbidden.describe(), "403 Forbidden: roles is forbidden");
+        let html = Failure {
+            status: Some(502),
+            message: status_message(b"<html>bad gateway</html>\n"),
+        };
+        assert_eq!(html.describe(), "502 Bad Gateway: <html>bad gateway</html>");
+        assert!(retryable(&html));
+        assert!(!retryable(&forbidden));
+        assert!(retryable(&Failure {
+            status: None,
+            message: "connection refused".into()
+        }));
+    }
+}
