@@ -94,6 +94,68 @@ else
   fail "no cluster path in the text report" "$(head -n 5 "$work/audit.txt")"
 fi
 
+echo "== OpenReports and metrics"
+set +e
+out=$(palisade audit --emit-reports --format json 2>&1 >/dev/null)
+code=$?
+set -e
+if [ "$code" -eq 2 ] && grep -q "OpenReports CRDs are not installed" <<<"$out"; then pass "--emit-reports without the CRDs: exit 2, said plainly"; else fail "--emit-reports without CRDs: exit $code" "$out"; fi
+k apply -f testenv/audit/openreports/ >/dev/null
+k wait --for condition=established --timeout=60s crd/reports.openreports.io crd/clusterreports.openreports.io >/dev/null
+reports_json() { k get reports.openreports.io -A -o json; }
+set +e
+palisade audit --emit-reports --metrics-file "$work/audit.prom" --format json > "$work/emit.json" 2> "$work/emit.err"
+code=$?
+set -e
+reports_json > "$work/reports.json"
+check=$(python3 - "$work/emit.json" "$work/reports.json" <<'PY'
+import json, sys
+audit = json.load(open(sys.argv[1]))
+reports = json.load(open(sys.argv[2]))["items"]
+by_ns = {r["metadata"]["namespace"]: r for r in reports}
+shop_findings = sum(1 for f in audit["findings"] if f["object"].get("namespace") == "shop" and not f["waived"])
+problems = []
+if set(by_ns) < {"shop", "shop-hardened", "default", "kube-system"}:
+    problems.append(f"namespaces with reports: {sorted(by_ns)}")
+if any(r["metadata"]["name"] != "palisade" for r in reports):
+    problems.append("a report not named palisade")
+shop = by_ns.get("shop", {})
+if shop.get("summary", {}).get("fail") != shop_findings:
+    problems.append(f"shop summary {shop.get('summary')} but {shop_findings} findings")
+if by_ns.get("shop-hardened", {}).get("summary", {}).get("fail") != 0:
+    problems.append("shop-hardened has failures")
+print("; ".join(problems) or f"ok {len(reports)}")
+PY
+)
+if [ "$code" -eq 1 ] && [ "${check%% *}" = ok ]; then
+  pass "--emit-reports: ${check##* } Reports accepted by the API server, summaries match the findings"
+else
+  fail "--emit-reports (exit $code): $check" "$(cat "$work/emit.err")"
+fi
+if k get clusterreports.openreports.io palisade -o jsonpath='{.summary.fail}' | grep -qE '^[1-9]'; then pass "a ClusterReport for cluster-scoped objects"; else fail "no ClusterReport with failures"; fi
+before=$(k -n shop get reports.openreports.io palisade -o jsonpath='{.metadata.uid} {.metadata.resourceVersion}')
+sleep 1
+palisade audit --emit-reports --format json > /dev/null 2>&1 || true
+after=$(k -n shop get reports.openreports.io palisade -o jsonpath='{.metadata.uid} {.metadata.resourceVersion}')
+count_after=$(k get reports.openreports.io -A -o name | wc -l)
+count_before=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["items"]))' "$work/reports.json")
+if [ "${before%% *}" = "${after%% *}" ] && [ "$before" != "$after" ] && [ "$count_before" = "$count_after" ]; then
+  pass "a second run updates the reports in place ($count_after reports, same UIDs)"
+else
+  fail "second run: before '$before' after '$after', $count_before then $count_after reports"
+fi
+if grep -qE '^palisade_findings\{code="PSS002",rule="pss-privileged",severity="critical",namespace="shop"\} [1-9]' "$work/audit.prom"; then
+  pass "--metrics-file: findings by rule, severity and namespace"
+else
+  fail "--metrics-file" "$(head -n 20 "$work/audit.prom")"
+fi
+palisade audit --format openreports --reports-max-results 2 -n shop > "$work/capped.yaml" 2>/dev/null || true
+if out=$(k apply --dry-run=server -f "$work/capped.yaml" 2>&1) && grep -q "policy: overflow" "$work/capped.yaml"; then
+  pass "--format openreports with a cap: valid objects, the rest summarised in one result"
+else
+  fail "capped OpenReports YAML" "$out"
+fi
+
 echo "== --namespace narrows the audit"
 set +e
 palisade audit --namespace shop --format json > "$work/shop.json" 2>/dev/null

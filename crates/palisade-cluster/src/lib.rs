@@ -10,6 +10,7 @@ mod connect;
 mod discovery;
 mod list;
 mod owners;
+mod reports;
 mod request;
 
 use std::collections::HashMap;
@@ -155,6 +156,12 @@ impl Cluster {
     /// `v1.37.2`, when the server says.
     pub fn server_version(&self) -> Option<&str> {
         self.version.as_deref()
+    }
+
+    /// Writes OpenReports objects (`Report`, `ClusterReport`) by server-side apply; returns one
+    /// message per report that could not be written (or one saying the CRDs are missing).
+    pub async fn apply_reports(&self, reports: &[serde_json::Value]) -> Vec<String> {
+        reports::apply_all(&self.connection.client, reports).await
     }
 
     /// Reads the cluster, handing each page to `sink` as it arrives.

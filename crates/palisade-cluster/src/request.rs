@@ -44,13 +44,47 @@ impl Failure {
 
 /// GETs a path (with its query) and returns the body, retrying 429, 5xx and transport errors.
 pub(crate) async fn get(client: &Client, path: &str, accept: &str) -> Result<Vec<u8>, Failure> {
+    send(
+        client,
+        &Call {
+            method: http::Method::GET,
+            path,
+            accept,
+            body: None,
+        },
+    )
+    .await
+}
+
+/// A server-side apply of one object (`fieldManager=palisade`, conflicts forced: the object is
+/// Palisade's own), retried as a GET is.
+pub(crate) async fn apply(client: &Client, path: &str, object: &[u8]) -> Result<Vec<u8>, Failure> {
+    let path = format!("{path}?fieldManager=palisade&force=true");
+    let call = Call {
+        method: http::Method::PATCH,
+        path: &path,
+        accept: "application/json",
+        body: Some(("application/apply-patch+yaml", object)),
+    };
+    send(client, &call).await
+}
+
+/// One request: method, path with query, `Accept`, and a body with its content type.
+struct Call<'a> {
+    method: http::Method,
+    path: &'a str,
+    accept: &'a str,
+    body: Option<(&'a str, &'a [u8])>,
+}
+
+async fn send(client: &Client, call: &Call<'_>) -> Result<Vec<u8>, Failure> {
     let mut delay = FIRST_DELAY;
     let mut attempt = 1;
     loop {
-        match get_once(client, path, accept).await {
+        match send_once(client, call).await {
             Ok(body) => return Ok(body),
             Err((failure, retry_after)) if attempt < ATTEMPTS && retryable(&failure) => {
-                tracing::debug!(path, attempt, error = %failure.describe(), "retrying");
+                tracing::debug!(path = call.path, attempt, error = %failure.describe(), "retrying");
                 tokio::time::sleep(retry_after.unwrap_or(delay).min(LONGEST_DELAY)).await;
                 delay = (delay * 2).min(LONGEST_DELAY);
                 attempt += 1;
@@ -74,10 +108,9 @@ fn retryable(failure: &Failure) -> bool {
     }
 }
 
-async fn get_once(
+async fn send_once(
     client: &Client,
-    path: &str,
-    accept: &str,
+    call: &Call<'_>,
 ) -> Result<Vec<u8>, (Failure, Option<Duration>)> {
     let transport = |message: String| {
         (
@@ -88,11 +121,21 @@ async fn get_once(
             None,
         )
     };
-    let mut request = Request::get(path)
-        .body(Body::empty())
+    let body = call
+        .body
+        .map_or_else(Body::empty, |(_, bytes)| Body::from(bytes.to_vec()));
+    let mut request = Request::builder()
+        .method(call.method.clone())
+        .uri(call.path)
+        .body(body)
         .map_err(|e| transport(e.to_string()))?;
-    if let Ok(value) = HeaderValue::from_str(accept) {
+    if let Ok(value) = HeaderValue::from_str(call.accept) {
         request.headers_mut().insert(header::ACCEPT, value);
+    }
+    if let Some((content_type, _)) = call.body
+        && let Ok(value) = HeaderValue::from_str(content_type)
+    {
+        request.headers_mut().insert(header::CONTENT_TYPE, value);
     }
     let response = client
         .send(request)

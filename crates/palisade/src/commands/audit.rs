@@ -11,12 +11,13 @@ use clap::Args;
 use palisade::pipeline::{self, CheckedBatch, ScanContext};
 use palisade_cluster::{Batch, Cluster, ReadOptions, Reading, Target};
 use palisade_model::loader::WalkOptions;
-use palisade_report::{InputError, Report};
+use palisade_report::{InputError, OpenReportsOptions, Report};
 use palisade_rules::{Engine, Severity, exceptions};
 use rayon::iter::{ParallelBridge as _, ParallelIterator as _};
 
 use super::check::{CheckArgs, Prepared};
-use super::output::write_outputs;
+use super::output::{now, write_outputs};
+use super::report_file::write_report_file;
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, is_broken_pipe};
 
 mod progress;
@@ -47,6 +48,22 @@ pub(crate) struct AuditArgs {
     #[arg(long)]
     allow_partial: bool,
 
+    /// Write the results to the cluster as OpenReports objects (`openreports.io/v1alpha1`): a
+    /// `Report` named `palisade` in each namespace and a `ClusterReport`, updated in place on
+    /// every run (the CRDs must be installed). `--format openreports` writes them as YAML instead.
+    #[arg(long)]
+    emit_reports: bool,
+
+    /// Results per OpenReports report; the rest are counted in the summary and one overflow
+    /// result.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    reports_max_results: usize,
+
+    /// Write the audit's counts (findings by rule, severity and namespace; objects; gaps) in
+    /// the Prometheus text format to this file, e.g. for node-exporter's textfile collector.
+    #[arg(long, value_name = "FILE")]
+    metrics_file: Option<PathBuf>,
+
     /// Seconds one request to the API server may take.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     request_timeout: u64,
@@ -72,8 +89,12 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         outputs,
         mut config,
         fail_on,
-        write,
+        mut write,
     } = args.check.prepare(&PathBuf::from("."))?;
+    write.openreports.max_results = args.reports_max_results.max(1);
+    // A narrowed audit did not judge cluster-scoped objects: it must not replace the cluster
+    // report of a full one.
+    write.openreports.cluster_report = args.namespace.is_empty();
     let target = Target {
         kubeconfig: args.kubeconfig.clone(),
         context: args.context.clone(),
@@ -142,9 +163,35 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     } else {
         EXIT_CLEAN
     };
-    match write_outputs(&outputs, &report, write) {
+    match write_outputs(&outputs, &report, &write) {
         Err(error) if is_broken_pipe(&error) => {}
         result => result?,
+    }
+    if let Some(path) = &args.metrics_file {
+        let text = palisade_report::render_metrics(&report, now());
+        write_report_file(path, &text, "metrics", args.check.create_dirs)
+            .with_context(|| format!("writing the metrics to {}", path.display()))?;
+    }
+    let mut code = code;
+    if args.emit_reports {
+        let options = OpenReportsOptions {
+            timestamp: now(),
+            ..write.openreports.clone()
+        };
+        let reports = palisade_report::openreports(&report, &options);
+        let errors = runtime.block_on(cluster.apply_reports(&reports));
+        for error in &errors {
+            eprintln!("palisade: error: OpenReports: {error}");
+        }
+        if errors.is_empty() {
+            eprintln!(
+                "palisade: wrote {} OpenReports objects to {}",
+                reports.len(),
+                cluster.name()
+            );
+        } else {
+            code = EXIT_ERROR;
+        }
     }
     eprintln!("{}", summary(&report, &reading, &cluster));
     Ok(ExitCode::from(code))

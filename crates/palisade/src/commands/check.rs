@@ -14,8 +14,9 @@ use super::output::{OutputSpec, WriteOptions};
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
-    /// Report format(s): text, compact, json, sarif, junit, github, markdown or html; several at
-    /// once as `sarif=out.sarif,json=out.json` (at most one without a file goes to stdout).
+    /// Report format(s): text, compact, json, sarif, junit, github, markdown, html, openreports
+    /// (OpenReports objects as YAML) or metrics (Prometheus text); several at once as
+    /// `sarif=out.sarif,json=out.json` (at most one without a file goes to stdout).
     #[arg(long, default_value = "text", value_name = "FORMAT[=FILE],...")]
     pub format: String,
 
@@ -134,6 +135,7 @@ impl CheckArgs {
             create_dirs: self.create_dirs,
             fail_on,
             min_severity: self.min_severity,
+            ..WriteOptions::default()
         };
         Ok(Prepared {
             outputs,

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use palisade_report::{
-    Report, TextOptions, render_compact, render_github, render_html, render_json, render_junit,
-    render_markdown, render_sarif, render_text,
+    OpenReportsOptions, Report, TextOptions, render_compact, render_github, render_html,
+    render_json, render_junit, render_markdown, render_metrics, render_openreports, render_sarif,
+    render_text,
 };
 use palisade_rules::Severity;
 use palisade_rules::config::FailOn;
@@ -27,10 +28,14 @@ pub(crate) enum Format {
     Github,
     Markdown,
     Html,
+    /// OpenReports `Report`/`ClusterReport` objects as a YAML stream.
+    OpenReports,
+    /// Prometheus text exposition of the counts.
+    Metrics,
 }
 
 impl Format {
-    const ALL: [Format; 8] = [
+    const ALL: [Format; 10] = [
         Self::Text,
         Self::Compact,
         Self::Json,
@@ -39,6 +44,8 @@ impl Format {
         Self::Github,
         Self::Markdown,
         Self::Html,
+        Self::OpenReports,
+        Self::Metrics,
     ];
 
     fn name(self) -> &'static str {
@@ -51,6 +58,8 @@ impl Format {
             Self::Github => "github",
             Self::Markdown => "markdown",
             Self::Html => "html",
+            Self::OpenReports => "openreports",
+            Self::Metrics => "metrics",
         }
     }
 
@@ -158,7 +167,7 @@ impl OutputSpec {
 }
 
 /// How reports are written.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct WriteOptions {
     /// Colour text on standard output.
     pub(crate) color: bool,
@@ -170,6 +179,8 @@ pub(crate) struct WriteOptions {
     /// `--min-severity`: findings below it are left out of every report's listing (and
     /// counted as hidden). The exit code was decided before, on every finding.
     pub(crate) min_severity: Option<Severity>,
+    /// How OpenReports objects are named and bounded (the timestamp is set when written).
+    pub(crate) openreports: OpenReportsOptions,
 }
 
 impl Default for WriteOptions {
@@ -180,6 +191,7 @@ impl Default for WriteOptions {
             create_dirs: false,
             fail_on: FailOn::At(Severity::Low),
             min_severity: None,
+            openreports: OpenReportsOptions::default(),
         }
     }
 }
@@ -190,7 +202,7 @@ impl Default for WriteOptions {
 pub(crate) fn write_outputs(
     spec: &OutputSpec,
     report: &Report,
-    options: WriteOptions,
+    options: &WriteOptions,
 ) -> anyhow::Result<()> {
     let shown;
     let report = match options.min_severity {
@@ -219,7 +231,7 @@ pub(crate) fn write_outputs(
     Ok(())
 }
 
-fn render(format: Format, report: &Report, color: bool, options: WriteOptions) -> String {
+fn render(format: Format, report: &Report, color: bool, options: &WriteOptions) -> String {
     let version = env!("CARGO_PKG_VERSION");
     let text = TextOptions {
         color,
@@ -234,7 +246,22 @@ fn render(format: Format, report: &Report, color: bool, options: WriteOptions) -
         Format::Github => render_github(report),
         Format::Markdown => render_markdown(report),
         Format::Html => render_html(report, version),
+        Format::OpenReports => render_openreports(
+            report,
+            &OpenReportsOptions {
+                timestamp: now(),
+                ..options.openreports.clone()
+            },
+        ),
+        Format::Metrics => render_metrics(report, now()),
     }
+}
+
+/// Seconds since the epoch (0 on a clock before it).
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]

@@ -120,7 +120,7 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         EXIT_CLEAN
     };
-    match write_outputs(&outputs, &report, options) {
+    match write_outputs(&outputs, &report, &options) {
         // `palisade scan . | head` under `pipefail`: the reader stopped, the verdict stands.
         Err(error) if is_broken_pipe(&error) => {}
         result => result?,
