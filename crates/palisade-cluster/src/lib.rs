@@ -115,6 +115,8 @@ pub struct Reading {
     pub not_evaluated: Vec<NotEvaluated>,
     /// Running pods by the workload they are reported on.
     pub pods: HashMap<ObjectRef, usize>,
+    /// Time spent decoding pages (JSON to objects), summed over the lists in flight.
+    pub decoding: std::time::Duration,
 }
 
 /// A cluster the audit can read.
@@ -187,6 +189,7 @@ async fn read(
     let cluster = connection.name.as_str();
     let (resources, mut not_evaluated) = discovery::discover(client, &options.kinds).await?;
     let owners = Mutex::new(Owners::default());
+    let decoding = std::sync::atomic::AtomicU64::new(0);
     let mut listed = Vec::new();
     let all_namespaces = [None];
     let named: Vec<Option<&str>> = options
@@ -209,6 +212,7 @@ async fn read(
         let results: Vec<_> = futures_util::stream::iter(jobs)
             .map(|(resource, namespace)| {
                 let owners = &owners;
+                let decoding = &decoding;
                 async move {
                     let mut hand_on = |objects: Vec<Object>| {
                         let objects = match owners.lock() {
@@ -224,7 +228,8 @@ async fn read(
                         });
                     };
                     let result =
-                        list::list(client, resource, namespace, cluster, &mut hand_on).await;
+                        list::list(client, resource, namespace, cluster, decoding, &mut hand_on)
+                            .await;
                     (resource.display_name(), result)
                 }
             })
@@ -248,6 +253,7 @@ async fn read(
     }
     let pods = owners.into_inner().map(|o| o.pods).unwrap_or_default();
     Ok(Reading {
+        decoding: std::time::Duration::from_nanos(decoding.into_inner()),
         listed,
         not_evaluated,
         pods,

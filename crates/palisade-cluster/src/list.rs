@@ -2,6 +2,8 @@
 //! turned into objects as a manifest would have them.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use kube::Client;
 use palisade_model::{Object, Origin};
@@ -46,6 +48,7 @@ pub(crate) async fn list(
     resource: &ResourceType,
     namespace: Option<&str>,
     cluster: &str,
+    decoding: &AtomicU64,
     page: &mut (dyn FnMut(Vec<Object>) + Send),
 ) -> Result<usize, NotEvaluated> {
     let scope = match namespace {
@@ -85,6 +88,7 @@ pub(crate) async fn list(
             }
             Err(failure) => return Err(not_evaluated(failure.describe(), read)),
         };
+        let started = Instant::now();
         let parsed: Page = serde_json::from_slice(&body).map_err(|e| {
             not_evaluated(
                 format!("the server's answer could not be decoded: {e}"),
@@ -97,6 +101,9 @@ pub(crate) async fn list(
             .into_iter()
             .filter_map(|item| to_object(item, resource, cluster))
             .collect();
+        drop(body);
+        let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        decoding.fetch_add(spent, Ordering::Relaxed);
         read += objects.len();
         page(objects);
         match parsed.metadata.continue_token {
