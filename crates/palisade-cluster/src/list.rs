@@ -63,6 +63,7 @@ pub(crate) async fn list(
     let collection = resource.path(namespace);
     let mut token: Option<String> = None;
     let mut read = 0;
+    let mut not_objects = 0;
     loop {
         let mut path = format!("{collection}?limit={PAGE_SIZE}");
         if let Some(token) = &token {
@@ -95,12 +96,13 @@ pub(crate) async fn list(
                 read,
             )
         })?;
-        let objects: Vec<Object> = parsed
-            .items
-            .unwrap_or_default()
+        let items = parsed.items.unwrap_or_default();
+        let listed = items.len();
+        let objects: Vec<Object> = items
             .into_iter()
             .filter_map(|item| to_object(item, resource, cluster))
             .collect();
+        not_objects += listed - objects.len();
         drop(body);
         let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
         decoding.fetch_add(spent, Ordering::Relaxed);
@@ -108,6 +110,12 @@ pub(crate) async fn list(
         page(objects);
         match parsed.metadata.continue_token {
             Some(next) if !next.is_empty() => token = Some(next),
+            _ if not_objects > 0 => {
+                return Err(not_evaluated(
+                    format!("{not_objects} of its items are not objects and were not checked"),
+                    read,
+                ));
+            }
             _ => return Ok(read),
         }
     }

@@ -107,7 +107,7 @@ async fn handle(State(server): State<Server>, request: Request) -> Response {
         ),
         // Busy once, then fine.
         "/api/v1/namespaces" if call == 1 => status(StatusCode::TOO_MANY_REQUESTS, "slow down"),
-        "/api/v1/namespaces" => page(vec![item("shop", None)], None),
+        "/api/v1/namespaces" => page(vec![item("shop", None), json!("not an object")], None),
         // Failing twice, then two pages.
         "/apis/apps/v1/deployments" if call <= 2 => {
             status(StatusCode::INTERNAL_SERVER_ERROR, "etcd leader changed")
@@ -265,7 +265,12 @@ async fn every_failure_is_a_record_and_the_rest_is_read() {
         reason("NetworkPolicy.networking.k8s.io"),
         "the server does not serve it"
     );
-    assert_eq!(gaps.len(), 5, "{gaps:?}");
+    assert_eq!(
+        reason("namespaces"),
+        "1 of its items are not objects and were not checked"
+    );
+    assert_eq!(gaps.get("namespaces").map(|g| g.2), Some(1));
+    assert_eq!(gaps.len(), 6, "{gaps:?}");
     assert!(gaps.values().all(|g| *g.0 == Scope::ClusterWide));
 
     let calls = server.calls.lock().unwrap();
