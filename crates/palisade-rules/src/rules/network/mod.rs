@@ -1,7 +1,9 @@
 //! Rules of the `network` category.
 
+mod calico_selector;
 pub(crate) mod egress_to_internet_allowed;
 pub(crate) mod ingress_no_tls;
+mod isolation;
 pub(crate) mod namespace_missing_default_deny;
 pub(crate) mod policy;
 pub(crate) mod selector;
