@@ -38,6 +38,7 @@ pub static RULES: &[&RuleDef] = &[
     &containers::docker_socket_mount::RULE,
     &containers::sensitive_host_path::RULE,
     &containers::sysctl_injection::RULE,
+    &containers::run_as_root_group::RULE,
     &containers::missing_resource_limits::RULE,
     &containers::missing_resource_requests::RULE,
     // -- identity --

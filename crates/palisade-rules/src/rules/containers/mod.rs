@@ -7,5 +7,6 @@ pub(crate) mod missing_resource_limits;
 pub(crate) mod missing_resource_requests;
 pub(crate) mod read_only_root_filesystem;
 mod resources;
+pub(crate) mod run_as_root_group;
 pub(crate) mod sensitive_host_path;
 pub(crate) mod sysctl_injection;
