@@ -44,6 +44,7 @@ pub static RULES: &[&RuleDef] = &[
     // -- identity --
     &identity::service_account_token_automount::RULE,
     &identity::default_service_account::RULE,
+    &identity::service_account_automount_enabled::RULE,
     // -- secrets --
     &secrets::secret_in_env_literal::RULE,
     &secrets::secret_in_configmap::RULE,
