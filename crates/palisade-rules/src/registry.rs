@@ -73,6 +73,7 @@ pub static RULES: &[&RuleDef] = &[
     &rbac::cluster_admin_binding::RULE,
     &rbac::anonymous_binding::RULE,
     &rbac::user_direct_binding::RULE,
+    &rbac::default_service_account_binding::RULE,
     // -- api-lifecycle --
     &api_lifecycle::deprecated_api_version::RULE,
 ];
