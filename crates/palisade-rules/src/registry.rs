@@ -70,6 +70,7 @@ pub static RULES: &[&RuleDef] = &[
     &rbac::node_proxy::RULE,
     &rbac::token_create::RULE,
     &rbac::webhook_config_write::RULE,
+    &rbac::csr_approve::RULE,
     &rbac::cluster_admin_binding::RULE,
     &rbac::anonymous_binding::RULE,
     &rbac::user_direct_binding::RULE,

@@ -45,6 +45,9 @@ pub(crate) struct RoleRuleCheck {
     pub(crate) help: &'static str,
     /// Judges one entry of a role, as it applies in a namespace or cluster-wide.
     pub(crate) inspect: fn(&PolicyRule<'_>, Scope) -> Option<Hit>,
+    /// Another permission without which the entries `inspect` finds are harmless: the role is
+    /// only reported when one of its own entries grants it too (`None`: nothing else needed).
+    pub(crate) requires: Option<fn(&PolicyRule<'_>, Scope) -> bool>,
 }
 
 /// The offending entries of one role: their indexes and severities.
@@ -189,12 +192,21 @@ fn inspect_role(
     } else {
         Scope::Namespace
     };
+    let rules: Vec<PolicyRule<'_>> = rules_of(role).collect();
+    // A permission that is only dangerous together with another counts only where the role
+    // also holds the other.
+    let completed = |scope| {
+        check
+            .requires
+            .is_none_or(|requires| rules.iter().any(|r| requires(r, scope)))
+    };
+    let (own_complete, namespace_complete) = (completed(own_scope), completed(Scope::Namespace));
     let mut found = Found::default();
-    for rule in rules_of(role) {
+    for rule in &rules {
         if found.everything.is_none() && rule.grants_everything() {
             found.everything = Some(rule.index);
         }
-        if let Some(hit) = (check.inspect)(&rule, own_scope) {
+        if let Some(hit) = (check.inspect)(rule, own_scope).filter(|_| own_complete) {
             let mut violation = Violation::new(hit.pointer, hit.message, check.help);
             violation.severity = hit.severity;
             out.push(SetViolation {
@@ -207,7 +219,10 @@ fn inspect_role(
                 found.namespace.push((rule.index, hit.severity));
             }
         }
-        if is_cluster_role && let Some(hit) = (check.inspect)(&rule, Scope::Namespace) {
+        if is_cluster_role
+            && namespace_complete
+            && let Some(hit) = (check.inspect)(rule, Scope::Namespace)
+        {
             found.namespace.push((rule.index, hit.severity));
         }
     }

@@ -75,6 +75,7 @@ const CHECK: RoleRuleCheck = RoleRuleCheck {
     ability: "uses wildcards",
     help: "list the verbs, resources and API groups the subjects need instead of *",
     inspect,
+    requires: None,
 };
 
 fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolation>) {
