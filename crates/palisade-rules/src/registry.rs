@@ -57,6 +57,7 @@ pub static RULES: &[&RuleDef] = &[
     &network::namespace_missing_default_deny::RULE,
     &network::workload_not_network_isolated::RULE,
     &network::egress_to_internet_allowed::RULE,
+    &network::ingress_nginx_snippet_annotation::RULE,
     // -- namespaces --
     &namespaces::default_namespace::RULE,
     &namespaces::namespace_missing_pss_label::RULE,
