@@ -58,6 +58,7 @@ pub static RULES: &[&RuleDef] = &[
     &network::workload_not_network_isolated::RULE,
     &network::egress_to_internet_allowed::RULE,
     &network::ingress_nginx_snippet_annotation::RULE,
+    &network::ingress_nginx_annotation_injection::RULE,
     // -- namespaces --
     &namespaces::default_namespace::RULE,
     &namespaces::namespace_missing_pss_label::RULE,

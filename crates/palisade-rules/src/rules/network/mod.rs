@@ -2,6 +2,7 @@
 
 mod calico_selector;
 pub(crate) mod egress_to_internet_allowed;
+pub(crate) mod ingress_nginx_annotation_injection;
 pub(crate) mod ingress_nginx_snippet_annotation;
 pub(crate) mod ingress_no_tls;
 mod isolation;
