@@ -32,6 +32,7 @@ pub static RULES: &[&RuleDef] = &[
     &images::image_not_digest_pinned::RULE,
     &images::image_untrusted_registry::RULE,
     &images::image_reference_invalid::RULE,
+    &images::image_deprecated_registry::RULE,
     // -- containers --
     &containers::read_only_root_filesystem::RULE,
     &containers::dangerous_capabilities::RULE,

@@ -5,6 +5,7 @@
 //! `{{ }}`) is left alone; a malformed one is reported by `image-reference-invalid` only,
 //! since nothing sensible can be said about its registry or tag.
 
+pub(crate) mod image_deprecated_registry;
 pub(crate) mod image_latest_tag;
 pub(crate) mod image_not_digest_pinned;
 pub(crate) mod image_reference_invalid;
