@@ -40,6 +40,7 @@ pub static RULES: &[&RuleDef] = &[
     &containers::sensitive_host_path::RULE,
     &containers::sysctl_injection::RULE,
     &containers::run_as_root_group::RULE,
+    &containers::host_path_persistent_volume::RULE,
     &containers::missing_resource_limits::RULE,
     &containers::missing_resource_requests::RULE,
     // -- identity --
