@@ -33,6 +33,8 @@ pub static RULES: &[&RuleDef] = &[
     &images::image_untrusted_registry::RULE,
     &images::image_reference_invalid::RULE,
     &images::image_deprecated_registry::RULE,
+    &images::kubernetes_dashboard_deployed::RULE,
+    &images::helm_tiller_deployed::RULE,
     // -- containers --
     &containers::read_only_root_filesystem::RULE,
     &containers::dangerous_capabilities::RULE,
