@@ -63,6 +63,8 @@ pub static RULES: &[&RuleDef] = &[
     &network::egress_to_internet_allowed::RULE,
     &network::ingress_nginx_snippet_annotation::RULE,
     &network::ingress_nginx_annotation_injection::RULE,
+    &network::ingress_wildcard_host::RULE,
+    &network::ingress_duplicate_host::RULE,
     // -- namespaces --
     &namespaces::default_namespace::RULE,
     &namespaces::namespace_missing_pss_label::RULE,
