@@ -3,7 +3,8 @@
 use crate::rule::RuleDef;
 #[allow(unused_imports, reason = "categories fill up as rules land")]
 use crate::rules::{
-    api_lifecycle, containers, identity, images, namespaces, network, pss, rbac, secrets,
+    api_lifecycle, containers, identity, images, namespaces, network, pss, rbac, reliability,
+    secrets,
 };
 
 /// Every rule, in the order `palisade rules` lists them.
@@ -85,6 +86,13 @@ pub static RULES: &[&RuleDef] = &[
     &rbac::default_service_account_binding::RULE,
     // -- api-lifecycle --
     &api_lifecycle::deprecated_api_version::RULE,
+    // -- reliability (off by default) --
+    &reliability::missing_liveness_probe::RULE,
+    &reliability::missing_readiness_probe::RULE,
+    &reliability::single_replica::RULE,
+    &reliability::missing_pod_disruption_budget::RULE,
+    &reliability::bare_pod::RULE,
+    &reliability::image_pull_policy_not_always::RULE,
 ];
 
 /// Finds a rule by code (`PSS002`) or name (`pss-privileged`), case-insensitively for codes.

@@ -12,7 +12,7 @@ pub(crate) mod image_not_digest_pinned;
 pub(crate) mod image_reference_invalid;
 pub(crate) mod image_untrusted_registry;
 pub(crate) mod kubernetes_dashboard_deployed;
-mod reference;
+pub(crate) mod reference;
 
 use palisade_model::{ContainerView, PodSpecView};
 use serde_json::Value;
@@ -20,15 +20,17 @@ use serde_json::Value;
 use reference::ImageRef;
 
 /// A container's parsed image with the pointer to its `image` field.
-struct ContainerImage<'a> {
-    container: ContainerView<'a>,
+pub(crate) struct ContainerImage<'a> {
+    pub(crate) container: ContainerView<'a>,
     /// The reference as written, for messages.
-    image: &'a str,
-    reference: ImageRef<'a>,
-    pointer: String,
+    pub(crate) image: &'a str,
+    pub(crate) reference: ImageRef<'a>,
+    pub(crate) pointer: String,
 }
 
-fn container_images<'a>(pod: &PodSpecView<'a>) -> impl Iterator<Item = ContainerImage<'a>> + 'a {
+pub(crate) fn container_images<'a>(
+    pod: &PodSpecView<'a>,
+) -> impl Iterator<Item = ContainerImage<'a>> + 'a {
     pod.containers().filter_map(|container| {
         let image = container.get(&["image"]).and_then(Value::as_str)?;
         let reference = ImageRef::parse(image).ok()?;
