@@ -66,6 +66,32 @@ impl Selector {
         }
     }
 
+    /// The label keys the selector reads.
+    pub(crate) fn keys(&self) -> Vec<&str> {
+        let mut keys = Vec::new();
+        self.collect_keys(&mut keys);
+        keys
+    }
+
+    fn collect_keys<'s>(&'s self, keys: &mut Vec<&'s str>) {
+        match self {
+            Self::All | Self::Global => {}
+            Self::Has(key)
+            | Self::Equals(key, _)
+            | Self::NotEquals(key, _)
+            | Self::In(key, _)
+            | Self::NotIn(key, _)
+            | Self::Contains(key, _)
+            | Self::StartsWith(key, _)
+            | Self::EndsWith(key, _) => keys.push(key),
+            Self::Not(inner) => inner.collect_keys(keys),
+            Self::And(a, b) | Self::Or(a, b) => {
+                a.collect_keys(keys);
+                b.collect_keys(keys);
+            }
+        }
+    }
+
     /// Whether a resource with these labels (looked up by key) is selected.
     pub(crate) fn matches<'l>(&self, label: &dyn Fn(&str) -> Option<&'l str>) -> bool {
         match self {
@@ -334,6 +360,14 @@ mod tests {
             let selector = Selector::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(selector.matches(&label), want, "{text}");
         }
+    }
+
+    #[test]
+    fn keys_are_every_label_a_selector_reads() {
+        let selector = Selector::parse("all() && !(a == 'x' || has(b)) && c not in {'y'}")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(selector.keys(), ["a", "b", "c"]);
+        assert!(Selector::All.keys().is_empty());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Rules of the `network` category.
 
 mod calico_selector;
+mod default_deny;
 pub(crate) mod egress_to_internet_allowed;
 pub(crate) mod ingress_duplicate_host;
 pub(crate) mod ingress_nginx_annotation_injection;

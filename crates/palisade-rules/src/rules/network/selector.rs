@@ -79,6 +79,19 @@ impl<'a> LabelSelector<'a> {
         self
     }
 
+    /// The label keys the selector reads.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.requirements
+            .iter()
+            .map(|requirement| match requirement {
+                Requirement::Equals(key, _)
+                | Requirement::In(key, _)
+                | Requirement::NotIn(key, _)
+                | Requirement::Exists(key)
+                | Requirement::DoesNotExist(key) => *key,
+            })
+    }
+
     /// Whether labels satisfy every requirement. Labels whose value is not a string count as
     /// absent (the API server admits only strings).
     pub(crate) fn matches(&self, labels: Option<&Map<String, Value>>) -> bool {
