@@ -103,7 +103,7 @@ declare_rule! {
         name: "workload-not-network-isolated",
         category: Category::Network,
         severity: Severity::Medium,
-        summary: "No NetworkPolicy selects the workload's pods",
+        summary: "No network policy selects the workload's pods",
         standards: &["CIS 5.3.2", "NSA-CISA: network separation", "MITRE ATT&CK T1046"],
         check: Check::Set { kinds: POLICY_KINDS, workloads: true, check },
     };
