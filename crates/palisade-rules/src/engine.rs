@@ -12,7 +12,7 @@ use crate::rule::{Category, Check, PssCheck, RuleDef, Severity};
 use crate::snapshot::{SetViolation, Snapshot};
 
 /// What the engine needs to know besides the objects.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     /// The profile for objects whose namespace does not say otherwise.
     pub pss: PssProfile,
@@ -23,12 +23,35 @@ pub struct Settings {
     pub kube_version: Option<(u16, u16)>,
     /// Severities configured in place of rules' defaults, by rule code.
     pub severity_overrides: HashMap<&'static str, Severity>,
-    /// Codes of rules that do not run.
+    /// Codes of rules that do not run. By default, the rules of the categories that are off
+    /// by default (see [`Category::on_by_default`]).
     pub disabled: HashSet<&'static str>,
     /// Findings kept per rule and object; the rest are only counted
     /// ([`ObjectResult::omitted_under`]). The admission webhook bounds the memory of one review
     /// with it (a pod with 10,000 containers has tens of thousands of findings); `None` keeps all.
     pub max_findings_per_rule: Option<usize>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            pss: PssProfile::default(),
+            trusted_registries: Vec::new(),
+            kube_version: None,
+            severity_overrides: HashMap::new(),
+            disabled: off_by_default(),
+            max_findings_per_rule: None,
+        }
+    }
+}
+
+/// The codes of the rules that run only when selected.
+pub(crate) fn off_by_default() -> HashSet<&'static str> {
+    RULES
+        .iter()
+        .filter(|r| !r.category.on_by_default())
+        .map(|r| r.code)
+        .collect()
 }
 
 /// Runs the registry's rules over objects.

@@ -90,7 +90,9 @@ mod tests {
         assert_eq!(suggestion("pss-priviledged"), Some("pss-privileged"));
         assert_eq!(suggestion("image-latest-tags"), Some("image-latest-tag"));
         assert_eq!(suggestion("podsecurity"), Some("pod-security"));
-        assert_eq!(suggestion("kubernetes"), None);
+        // (`kubernetes` itself now starts a rule name, `kubernetes-dashboard-deployed`.)
+        assert_eq!(suggestion("openshift"), None);
+        assert_eq!(suggestion("frobnicate"), None);
         assert_eq!(
             unknown_message("pss-priviledged"),
             "`pss-priviledged` is not a rule code, rule name or category (did you mean `pss-privileged`?)"

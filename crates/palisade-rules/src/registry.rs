@@ -3,7 +3,8 @@
 use crate::rule::RuleDef;
 #[allow(unused_imports, reason = "categories fill up as rules land")]
 use crate::rules::{
-    api_lifecycle, containers, identity, images, namespaces, network, pss, rbac, secrets,
+    api_lifecycle, containers, identity, images, namespaces, network, pss, rbac, reliability,
+    secrets,
 };
 
 /// Every rule, in the order `palisade rules` lists them.
@@ -32,17 +33,23 @@ pub static RULES: &[&RuleDef] = &[
     &images::image_not_digest_pinned::RULE,
     &images::image_untrusted_registry::RULE,
     &images::image_reference_invalid::RULE,
+    &images::image_deprecated_registry::RULE,
+    &images::kubernetes_dashboard_deployed::RULE,
+    &images::helm_tiller_deployed::RULE,
     // -- containers --
     &containers::read_only_root_filesystem::RULE,
     &containers::dangerous_capabilities::RULE,
     &containers::docker_socket_mount::RULE,
     &containers::sensitive_host_path::RULE,
     &containers::sysctl_injection::RULE,
+    &containers::run_as_root_group::RULE,
+    &containers::host_path_persistent_volume::RULE,
     &containers::missing_resource_limits::RULE,
     &containers::missing_resource_requests::RULE,
     // -- identity --
     &identity::service_account_token_automount::RULE,
     &identity::default_service_account::RULE,
+    &identity::service_account_automount_enabled::RULE,
     // -- secrets --
     &secrets::secret_in_env_literal::RULE,
     &secrets::secret_in_configmap::RULE,
@@ -55,6 +62,10 @@ pub static RULES: &[&RuleDef] = &[
     &network::namespace_missing_default_deny::RULE,
     &network::workload_not_network_isolated::RULE,
     &network::egress_to_internet_allowed::RULE,
+    &network::ingress_nginx_snippet_annotation::RULE,
+    &network::ingress_nginx_annotation_injection::RULE,
+    &network::ingress_wildcard_host::RULE,
+    &network::ingress_duplicate_host::RULE,
     // -- namespaces --
     &namespaces::default_namespace::RULE,
     &namespaces::namespace_missing_pss_label::RULE,
@@ -68,11 +79,20 @@ pub static RULES: &[&RuleDef] = &[
     &rbac::node_proxy::RULE,
     &rbac::token_create::RULE,
     &rbac::webhook_config_write::RULE,
+    &rbac::csr_approve::RULE,
     &rbac::cluster_admin_binding::RULE,
     &rbac::anonymous_binding::RULE,
     &rbac::user_direct_binding::RULE,
+    &rbac::default_service_account_binding::RULE,
     // -- api-lifecycle --
     &api_lifecycle::deprecated_api_version::RULE,
+    // -- reliability (off by default) --
+    &reliability::missing_liveness_probe::RULE,
+    &reliability::missing_readiness_probe::RULE,
+    &reliability::single_replica::RULE,
+    &reliability::missing_pod_disruption_budget::RULE,
+    &reliability::bare_pod::RULE,
+    &reliability::image_pull_policy_not_always::RULE,
 ];
 
 /// Finds a rule by code (`PSS002`) or name (`pss-privileged`), case-insensitively for codes.

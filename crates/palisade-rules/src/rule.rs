@@ -64,10 +64,13 @@ pub enum Category {
     Namespaces,
     Rbac,
     ApiLifecycle,
+    /// Availability rather than security (probes, replicas, disruption budgets): off unless
+    /// selected by name, code, category or `all`.
+    Reliability,
 }
 
 impl Category {
-    pub const ALL: [Category; 9] = [
+    pub const ALL: [Category; 10] = [
         Self::PodSecurity,
         Self::Images,
         Self::Containers,
@@ -77,6 +80,7 @@ impl Category {
         Self::Namespaces,
         Self::Rbac,
         Self::ApiLifecycle,
+        Self::Reliability,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -90,7 +94,13 @@ impl Category {
             Self::Namespaces => "namespaces",
             Self::Rbac => "rbac",
             Self::ApiLifecycle => "api-lifecycle",
+            Self::Reliability => "reliability",
         }
+    }
+
+    /// Whether the category's rules run when the configuration selects nothing.
+    pub fn on_by_default(self) -> bool {
+        self != Self::Reliability
     }
 
     pub fn parse(text: &str) -> Option<Self> {

@@ -35,7 +35,11 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn settings_for(text: &str) -> Settings {
-    let mut settings = Settings::default();
+    // Every rule runs here, those that are off by default too.
+    let mut settings = Settings {
+        disabled: Default::default(),
+        ..Settings::default()
+    };
     let Some(line) = text
         .lines()
         .next()

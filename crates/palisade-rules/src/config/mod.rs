@@ -96,7 +96,8 @@ pub struct Config {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Options {
-    /// Rules to run, by code, name or category (`all` for every rule). Default: all.
+    /// Rules to run, by code, name or category (`all` for every rule). Default: every rule but
+    /// those of the categories that are off by default (`reliability`).
     select: Option<Vec<Spanned<String>>>,
     /// Rules not to run, by code, name or category.
     ignore: Option<Vec<Spanned<String>>>,
@@ -312,7 +313,11 @@ impl Validator<'_> {
         ignore: Option<&[Spanned<String>]>,
     ) -> Result<HashSet<&'static str>, ConfigError> {
         let mut on: HashSet<&'static str> = match select {
-            None => RULES.iter().map(|r| r.code).collect(),
+            None => RULES
+                .iter()
+                .filter(|r| r.category.on_by_default())
+                .map(|r| r.code)
+                .collect(),
             Some(list) => {
                 let mut on = HashSet::new();
                 for item in list {

@@ -193,3 +193,30 @@ fn webhook_thresholds_are_validated_and_described() {
         ]
     );
 }
+
+#[test]
+fn reliability_rules_are_off_unless_selected() {
+    let reliability: Vec<&str> = RULES
+        .iter()
+        .filter(|r| r.category == crate::Category::Reliability)
+        .map(|r| r.code)
+        .collect();
+    assert!(!reliability.is_empty());
+    let default = Settings::default();
+    let unconfigured = Config::parse(".palisade.yaml", "fail-on: high\n").expect("valid");
+    let ignoring = Config::parse(".palisade.yaml", "ignore: [PSS007]\n").expect("valid");
+    for settings in [&default, &unconfigured.settings, &ignoring.settings] {
+        for code in &reliability {
+            assert!(settings.disabled.contains(code), "{code} runs by default");
+        }
+        assert!(!settings.disabled.contains("PSS002"));
+    }
+    for select in [
+        "select: [reliability]\n",
+        "select: [all]\n",
+        "select: [bare-pod, REL001]\n",
+    ] {
+        let config = Config::parse(".palisade.yaml", select).expect("valid");
+        assert!(!config.settings.disabled.contains("REL005"), "{select}");
+    }
+}

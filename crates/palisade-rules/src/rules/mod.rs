@@ -8,4 +8,5 @@ pub(crate) mod namespaces;
 pub(crate) mod network;
 pub(crate) mod pss;
 pub(crate) mod rbac;
+pub(crate) mod reliability;
 pub(crate) mod secrets;

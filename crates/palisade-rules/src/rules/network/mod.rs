@@ -1,7 +1,14 @@
 //! Rules of the `network` category.
 
+mod calico_selector;
+mod default_deny;
 pub(crate) mod egress_to_internet_allowed;
+pub(crate) mod ingress_duplicate_host;
+pub(crate) mod ingress_nginx_annotation_injection;
+pub(crate) mod ingress_nginx_snippet_annotation;
 pub(crate) mod ingress_no_tls;
+pub(crate) mod ingress_wildcard_host;
+mod isolation;
 pub(crate) mod namespace_missing_default_deny;
 pub(crate) mod policy;
 pub(crate) mod selector;

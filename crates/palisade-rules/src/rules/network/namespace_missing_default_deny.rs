@@ -1,6 +1,6 @@
 //! NET005: a namespace with workloads but no default-deny NetworkPolicy.
 
-use super::policy::{Directions, allows_all, is_network_policy, pod_selector, policy_types};
+use super::default_deny::{KINDS, default_deny};
 use crate::declare_rule;
 use crate::engine::Settings;
 use crate::finding::Violation;
@@ -26,6 +26,21 @@ declare_rule! {
     ///   `Egress`, both with an empty `podSelector`.
     /// - A policy whose rules for a direction include an empty rule (`- {}`: every peer, every
     ///   port) allows everything in that direction and does not count for it.
+    /// - The default deny may also be written in another policy API, as long as it selects
+    ///   every pod of the namespace whatever their labels (an empty selector, or one that
+    ///   only names the namespace):
+    ///   - a Calico NetworkPolicy in the namespace, or a GlobalNetworkPolicy whose
+    ///     `namespaceSelector` selects it, by its `types` (defaulted as `policyTypes` is), unless
+    ///     a rule of the direction is a bare `action: Allow`;
+    ///   - a CiliumNetworkPolicy in the namespace, or a CiliumClusterwideNetworkPolicy, by its
+    ///     `ingress` and `egress` sections (or `ingressDeny`, `egressDeny`), unless
+    ///     `enableDefaultDeny` turns the direction off or a rule allows the entity `all`;
+    ///   - an AdminNetworkPolicy, BaselineAdminNetworkPolicy or ClusterNetworkPolicy whose
+    ///     subject is the whole namespace, with a `Deny` ingress rule from `namespaces: {}` or a
+    ///     `Deny` egress rule to `0.0.0.0/0` or `::/0`.
+    ///
+    ///   A namespace selector sees the labels of the Namespace object in the input, and
+    ///   `kubernetes.io/metadata.name`.
     ///
     /// For inputs that hold no network policy by design (policies live in another repository,
     /// or a service mesh enforces them), turn the rule off with the configuration's `ignore`.
@@ -70,7 +85,7 @@ declare_rule! {
         severity: Severity::Medium,
         summary: "Namespace has workloads but no default-deny NetworkPolicy",
         standards: &["CIS 5.3.2", "NSA-CISA: network separation", "MITRE ATT&CK T1046"],
-        check: Check::Set { kinds: &["Namespace", "NetworkPolicy"], workloads: true, check },
+        check: Check::Set { kinds: KINDS, workloads: true, check },
     };
 }
 
@@ -99,18 +114,4 @@ fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolati
             ),
         });
     }
-}
-
-/// The directions that empty-selector policies of the namespace deny by default.
-fn default_deny(snapshot: &Snapshot<'_>, namespace: &str) -> Directions {
-    let mut covered = Directions::default();
-    for (_, policy) in snapshot.in_namespace(namespace, "NetworkPolicy") {
-        if !is_network_policy(policy) || !pod_selector(policy).is_some_and(|s| s.is_empty()) {
-            continue;
-        }
-        let types = policy_types(policy);
-        covered.ingress |= types.ingress && !allows_all(policy, "ingress");
-        covered.egress |= types.egress && !allows_all(policy, "egress");
-    }
-    covered
 }

@@ -59,6 +59,39 @@ impl<'a> LabelSelector<'a> {
         self.requirements.is_empty()
     }
 
+    /// The selector with a prefix taken off every key that has one (Cilium writes `k8s:app`
+    /// for the label `app`).
+    pub(crate) fn strip_key_prefixes(mut self, prefixes: &[&str]) -> Self {
+        let strip = |key: &mut &'a str| {
+            if let Some(rest) = prefixes.iter().find_map(|p| key.strip_prefix(p)) {
+                *key = rest;
+            }
+        };
+        for requirement in &mut self.requirements {
+            match requirement {
+                Requirement::Equals(key, _)
+                | Requirement::In(key, _)
+                | Requirement::NotIn(key, _)
+                | Requirement::Exists(key)
+                | Requirement::DoesNotExist(key) => strip(key),
+            }
+        }
+        self
+    }
+
+    /// The label keys the selector reads.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.requirements
+            .iter()
+            .map(|requirement| match requirement {
+                Requirement::Equals(key, _)
+                | Requirement::In(key, _)
+                | Requirement::NotIn(key, _)
+                | Requirement::Exists(key)
+                | Requirement::DoesNotExist(key) => *key,
+            })
+    }
+
     /// Whether labels satisfy every requirement. Labels whose value is not a string count as
     /// absent (the API server admits only strings).
     pub(crate) fn matches(&self, labels: Option<&Map<String, Value>>) -> bool {

@@ -1,11 +1,8 @@
-//! NET006: a workload whose pods no NetworkPolicy selects.
-
-use std::collections::HashMap;
+//! NET006: a workload whose pods no network policy selects.
 
 use serde_json::Value;
 
-use super::policy::{is_network_policy, pod_selector};
-use super::selector::LabelSelector;
+use super::isolation::{Isolation, POLICY_KINDS, Pod};
 use crate::declare_rule;
 use crate::engine::Settings;
 use crate::finding::Violation;
@@ -14,17 +11,45 @@ use crate::snapshot::{SetViolation, Snapshot};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a workload whose pods no NetworkPolicy in the input selects: no policy of the
+    /// Reports a workload whose pods no network policy in the input selects: no policy of the
     /// workload's namespace has a `podSelector` that matches the pod template's labels
     /// (`matchLabels`, and `matchExpressions` with `In`, `NotIn`, `Exists` and
-    /// `DoesNotExist`).
+    /// `DoesNotExist`), and no cluster-wide policy selects them either.
     ///
     /// This is a set rule: it looks at the whole input set (a directory is an application).
+    /// These policies count, as the network plugins that enforce them select pods:
+    ///
+    /// | Policy | API | Selects |
+    /// |---|---|---|
+    /// | NetworkPolicy | `networking.k8s.io/v1` | `spec.podSelector`, in its namespace |
+    /// | CiliumNetworkPolicy | `cilium.io/v2` | `spec.endpointSelector` and `specs[].endpointSelector`, in its namespace |
+    /// | CiliumClusterwideNetworkPolicy | `cilium.io/v2` | the same, in every namespace |
+    /// | NetworkPolicy | `projectcalico.org/v3`, `crd.projectcalico.org/v1` | `spec.selector`, in its namespace |
+    /// | GlobalNetworkPolicy | `projectcalico.org/v3`, `crd.projectcalico.org/v1` | `spec.selector`, in the namespaces `spec.namespaceSelector` selects |
+    /// | AdminNetworkPolicy, BaselineAdminNetworkPolicy | `policy.networking.k8s.io/v1alpha1` | `spec.subject`: every pod of `namespaces`, or `pods.podSelector` in `pods.namespaceSelector` |
+    /// | ClusterNetworkPolicy | `policy.networking.k8s.io/v1alpha2` | `spec.subject`, as above |
     ///
     /// - Objects without `metadata.namespace` are deployed together wherever `kubectl -n`
     ///   sends them, so a workload without a namespace is matched against the policies without
-    ///   one.
-    /// - A policy with an invalid selector (one the API server would reject) selects nothing.
+    ///   one, and against cluster-wide policies that select every namespace.
+    /// - A namespace's labels, for namespace selectors, are those of its Namespace object in
+    ///   the input and `kubernetes.io/metadata.name`, which the API server sets. Cilium
+    ///   selectors may also use `io.kubernetes.pod.namespace`,
+    ///   `io.cilium.k8s.namespace.labels.<key>` and `io.cilium.k8s.policy.serviceaccount`, with
+    ///   or without the `k8s:` or `any:` source prefix; Calico selectors may use
+    ///   `projectcalico.org/namespace`, `projectcalico.org/serviceaccount` and
+    ///   `projectcalico.org/orchestrator`, and namespace selectors `projectcalico.org/name`.
+    /// - Calico selectors are read in Calico's syntax: `all()`, `has(k)`, `!has(k)`,
+    ///   `k == 'v'`, `k != 'v'`, `k in {'a', 'b'}`, `k not in {...}`, `contains`,
+    ///   `starts with`, `ends with`, `!`, `&&`, `||` and parentheses. A selector this check
+    ///   cannot read is taken to select every pod it could apply to, so that no workload is
+    ///   reported on a guess, and the selector itself is reported, as info.
+    /// - A policy whose Kubernetes label selector is invalid (one the API server would
+    ///   reject) selects nothing. A Cilium rule with a `nodeSelector` selects nodes, not pods,
+    ///   as do Calico policies with `doNotTrack` or `preDNAT`; a Cilium rule whose
+    ///   `enableDefaultDeny` turns off both directions isolates nothing. None of these count.
+    /// - A Calico `serviceAccountSelector` is not read: the policy is taken to select by
+    ///   `selector` alone.
     /// - Pods with `hostNetwork: true` are skipped: NetworkPolicy does not apply to them (the
     ///   Pod Security Standards rules report host networking).
     /// - PodTemplates are skipped: they run no pods themselves.
@@ -78,24 +103,27 @@ declare_rule! {
         name: "workload-not-network-isolated",
         category: Category::Network,
         severity: Severity::Medium,
-        summary: "No NetworkPolicy selects the workload's pods",
+        summary: "No network policy selects the workload's pods",
         standards: &["CIS 5.3.2", "NSA-CISA: network separation", "MITRE ATT&CK T1046"],
-        check: Check::Set { kinds: &["NetworkPolicy"], workloads: true, check },
+        check: Check::Set { kinds: POLICY_KINDS, workloads: true, check },
     };
 }
 
 fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolation>) {
-    let mut selectors: HashMap<Option<&str>, Vec<LabelSelector<'_>>> = HashMap::new();
-    for (_, policy) in snapshot.of_kind("NetworkPolicy") {
-        if !is_network_policy(policy) {
-            continue;
-        }
-        if let Some(selector) = pod_selector(policy) {
-            selectors
-                .entry(policy.namespace())
-                .or_default()
-                .push(selector);
-        }
+    let isolation = Isolation::new(snapshot);
+    for unreadable in &isolation.unreadable {
+        out.push(SetViolation {
+            object: unreadable.object,
+            violation: Violation::new(
+                unreadable.pointer,
+                format!(
+                    "cannot read this Calico selector ({}); the pods it could select are taken to be isolated",
+                    unreadable.error
+                ),
+                "fix the selector so that Calico, and this check, can tell which pods it selects",
+            )
+            .with_severity(Severity::Info),
+        });
     }
     for (index, pod) in snapshot.workloads() {
         if pod.object.kind == "PodTemplate" || pod.get(&["hostNetwork"]) == Some(&Value::Bool(true))
@@ -104,10 +132,17 @@ fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolati
         }
         let namespace = pod.object.namespace();
         let labels = pod.labels();
-        let selected = selectors
-            .get(&namespace)
-            .is_some_and(|list| list.iter().any(|s| s.matches(labels)));
-        if selected {
+        let service_account = pod
+            .get(&["serviceAccountName"])
+            .and_then(Value::as_str)
+            .filter(|name| !name.is_empty())
+            .unwrap_or("default");
+        let facts = Pod {
+            namespace,
+            labels,
+            service_account,
+        };
+        if isolation.selects(&facts) {
             continue;
         }
         let (pointer, shown) = match labels.filter(|l| !l.is_empty()) {
@@ -125,7 +160,7 @@ fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolati
             object: index,
             violation: Violation::new(
                 pointer,
-                format!("no NetworkPolicy {place} selects {} ({shown})", pods_of(pod.object.kind.as_str())),
+                format!("no network policy {place} selects {} ({shown})", pods_of(pod.object.kind.as_str())),
                 format!(
                     "add a NetworkPolicy {place} whose podSelector matches these pods, or a default deny with podSelector: {{}}"
                 ),

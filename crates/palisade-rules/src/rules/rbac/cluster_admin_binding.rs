@@ -15,6 +15,11 @@ declare_rule! {
     /// `cluster-admin` that is not a system component. A RoleBinding grants it in one namespace
     /// only, and is reported as high instead of critical.
     ///
+    /// This rule goes by the role's name, so that it needs nothing but the binding (and runs at
+    /// admission). A binding of a role that is `cluster-admin` in all but name (every verb on
+    /// every resource of every API group) is reported as critical by the rules that judge the
+    /// role's entries, such as `rbac-wildcard`, when the role is in the input.
+    ///
     /// These subjects are system components and are not reported:
     /// - the group `system:masters` (the default `cluster-admin` binding) and kubeadm's
     ///   `kubeadm:cluster-admins` group;

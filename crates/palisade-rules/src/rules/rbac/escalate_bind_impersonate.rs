@@ -86,6 +86,7 @@ const CHECK: RoleRuleCheck = RoleRuleCheck {
     ability: "can escalate, bind roles or impersonate",
     help: "remove escalate, bind and impersonate; let administrators create bindings, and list explicit verbs instead of *",
     inspect,
+    requires: None,
 };
 
 fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolation>) {

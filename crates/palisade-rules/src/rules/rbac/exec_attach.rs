@@ -79,6 +79,7 @@ const CHECK: RoleRuleCheck = RoleRuleCheck {
     ability: "can exec into, attach to or port-forward to pods",
     help: "remove pods/exec, pods/attach and pods/portforward; grant them only to break-glass roles",
     inspect,
+    requires: None,
 };
 
 fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolation>) {

@@ -1,12 +1,14 @@
 //! Rules of the `rbac` category.
 //!
-//! RBAC001–RBAC008 judge the entries of Roles' and ClusterRoles' `rules` and also report the
-//! bindings in the input that grant them (`role_check`); RBAC009–RBAC011 judge bindings alone,
+//! RBAC001–RBAC008 and RBAC013 judge the entries of Roles' and ClusterRoles' `rules` and also report the
+//! bindings in the input that grant them (`role_check`); RBAC009–RBAC012 judge bindings alone,
 //! so they apply whether or not the bound role is in the input.
 
 pub(crate) mod anonymous_binding;
 mod binding;
 pub(crate) mod cluster_admin_binding;
+pub(crate) mod csr_approve;
+pub(crate) mod default_service_account_binding;
 pub(crate) mod escalate_bind_impersonate;
 pub(crate) mod exec_attach;
 pub(crate) mod node_proxy;

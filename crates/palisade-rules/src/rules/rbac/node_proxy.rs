@@ -68,6 +68,7 @@ const CHECK: RoleRuleCheck = RoleRuleCheck {
     ability: "can reach the kubelet API through nodes/proxy",
     help: "remove nodes/proxy; grant nodes/metrics, nodes/stats or nodes/log for what the subject reads",
     inspect,
+    requires: None,
 };
 
 fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolation>) {

@@ -9,6 +9,13 @@
 use palisade_model::{Object, pointer};
 use serde_json::Value;
 
+/// The verbs that, granted together on every resource of every API group, make a rule as
+/// powerful as `*`: with them a subject reads every Secret, runs pods as any ServiceAccount and
+/// rewrites RBAC, which leads to everything else. `deletecollection` adds nothing to `delete`.
+const EVERY_VERB: &[&str] = &[
+    "get", "list", "watch", "create", "update", "patch", "delete",
+];
+
 /// Where a role's permissions apply. A Role, or a ClusterRole bound by a RoleBinding, only
 /// grants namespaced resources, in one namespace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,6 +152,17 @@ impl<'a> PolicyRule<'a> {
                     .map(move |(i, _)| (field, i))
             })
             .collect()
+    }
+
+    /// Whether the rule grants every verb (`*`, or all of them spelled out) on every resource
+    /// (`*`) of every API group (`*`), for every object: what `cluster-admin` grants, in a
+    /// ClusterRole bound cluster-wide, and what a namespace's owner holds, anywhere else.
+    pub(crate) fn grants_everything(&self) -> bool {
+        let has = |items: &[Option<&str>], wanted: &str| items.contains(&Some(wanted));
+        self.resource_names.is_empty()
+            && has(&self.api_groups, "*")
+            && has(&self.resources, "*")
+            && (has(&self.verbs, "*") || EVERY_VERB.iter().all(|v| has(&self.verbs, v)))
     }
 
     /// How this rule grants `verbs` on `target` where the role applies, if it does.
@@ -467,6 +485,52 @@ mod tests {
             .filter_map(|t| rule.grants(Verbs::OneOf(&["create"]), t, Scope::Namespace))
             .collect();
         assert_eq!(describe(&grants), "create, * on pods, deployments");
+    }
+
+    #[test]
+    fn every_verb_on_everything_is_told_apart_from_less() {
+        let cases = [
+            (
+                json!({"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}),
+                true,
+            ),
+            (
+                json!({"apiGroups": ["*"], "resources": ["*"], "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"]}),
+                true,
+            ),
+            (
+                json!({"apiGroups": ["", "*"], "resources": ["pods", "*"], "verbs": ["delete", "patch", "update", "create", "watch", "list", "get", "deletecollection"]}),
+                true,
+            ),
+            (
+                json!({"apiGroups": ["*"], "resources": ["*"], "verbs": ["get", "list", "watch", "create", "update", "patch"]}),
+                false,
+            ),
+            (
+                json!({"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"], "resourceNames": ["a"]}),
+                false,
+            ),
+            (
+                json!({"apiGroups": [""], "resources": ["*"], "verbs": ["*"]}),
+                false,
+            ),
+            (
+                json!({"apiGroups": ["*"], "resources": ["*/status"], "verbs": ["*"]}),
+                false,
+            ),
+            (json!({"nonResourceURLs": ["*"], "verbs": ["*"]}), false),
+            (
+                json!({"apiGroups": "*", "resources": "*", "verbs": "*"}),
+                false,
+            ),
+        ];
+        for (rule, want) in cases {
+            assert_eq!(
+                PolicyRule::new(0, &rule).grants_everything(),
+                want,
+                "{rule}"
+            );
+        }
     }
 
     #[test]

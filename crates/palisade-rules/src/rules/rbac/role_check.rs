@@ -6,6 +6,11 @@
 //! binding of an aggregating ClusterRole counts the ClusterRoles in the input its
 //! `aggregationRule` selects (one level deep, as the aggregation controller copies their rules).
 //! A binding whose role is not in the input is left to the binding rules.
+//!
+//! A binding is as severe as the worst of what it grants: when a role it grants has an entry
+//! that grants every verb on every resource of every API group (`PolicyRule::grants_everything`),
+//! the binding holds `cluster-admin` (or a namespace's owner, for a RoleBinding) whatever the
+//! entry that the check found, and each of its binding findings is critical.
 
 use std::collections::HashMap;
 
@@ -40,6 +45,9 @@ pub(crate) struct RoleRuleCheck {
     pub(crate) help: &'static str,
     /// Judges one entry of a role, as it applies in a namespace or cluster-wide.
     pub(crate) inspect: fn(&PolicyRule<'_>, Scope) -> Option<Hit>,
+    /// Another permission without which the entries `inspect` finds are harmless: the role is
+    /// only reported when one of its own entries grants it too (`None`: nothing else needed).
+    pub(crate) requires: Option<fn(&PolicyRule<'_>, Scope) -> bool>,
 }
 
 /// The offending entries of one role: their indexes and severities.
@@ -49,6 +57,8 @@ struct Found {
     cluster: Vec<(usize, Option<Severity>)>,
     /// Entries that apply in a namespace (any RoleBinding).
     namespace: Vec<(usize, Option<Severity>)>,
+    /// The first entry that grants every verb on every resource, if any.
+    everything: Option<usize>,
 }
 
 /// A role as bindings find it: kind, namespace (Roles only) and name.
@@ -107,6 +117,7 @@ fn report_roles<'a>(
                 .or_default();
             merged.cluster.extend(entry.cluster);
             merged.namespace.extend(entry.namespace);
+            merged.everything = merged.everything.or(entry.everything);
         }
     }
     roles
@@ -181,9 +192,21 @@ fn inspect_role(
     } else {
         Scope::Namespace
     };
+    let rules: Vec<PolicyRule<'_>> = rules_of(role).collect();
+    // A permission that is only dangerous together with another counts only where the role
+    // also holds the other.
+    let completed = |scope| {
+        check
+            .requires
+            .is_none_or(|requires| rules.iter().any(|r| requires(r, scope)))
+    };
+    let (own_complete, namespace_complete) = (completed(own_scope), completed(Scope::Namespace));
     let mut found = Found::default();
-    for rule in rules_of(role) {
-        if let Some(hit) = (check.inspect)(&rule, own_scope) {
+    for rule in &rules {
+        if found.everything.is_none() && rule.grants_everything() {
+            found.everything = Some(rule.index);
+        }
+        if let Some(hit) = (check.inspect)(rule, own_scope).filter(|_| own_complete) {
             let mut violation = Violation::new(hit.pointer, hit.message, check.help);
             violation.severity = hit.severity;
             out.push(SetViolation {
@@ -196,7 +219,10 @@ fn inspect_role(
                 found.namespace.push((rule.index, hit.severity));
             }
         }
-        if is_cluster_role && let Some(hit) = (check.inspect)(&rule, Scope::Namespace) {
+        if is_cluster_role
+            && namespace_complete
+            && let Some(hit) = (check.inspect)(rule, Scope::Namespace)
+        {
             found.namespace.push((rule.index, hit.severity));
         }
     }
@@ -208,6 +234,8 @@ struct Source<'a> {
     kind: &'a str,
     name: &'a str,
     entries: &'a [(usize, Option<Severity>)],
+    /// The role's first entry that grants every verb on every resource, if any.
+    everything: Option<usize>,
     /// The aggregating ClusterRole this role's rules are copied into, when it is not bound directly.
     aggregated_into: Option<&'a str>,
 }
@@ -230,6 +258,7 @@ fn push_source<'a>(
             kind,
             name,
             entries,
+            everything: entry.everything,
             aggregated_into,
         });
     }
@@ -259,18 +288,34 @@ fn binding_violation(
             format!("{} \"{}\", {}{via}", s.kind, s.name, entries.join(", "))
         })
         .collect();
-    let message = format!(
+    let mut message = format!(
         "grants {}, which {} (see {})",
         binding::describe_grant(binding, role),
         check.ability,
         see.join("; ")
     );
+    let mut severity = binding_severity(sources);
+    if let Some(everything) = sources.iter().find_map(|s| Some((s, s.everything?))) {
+        let (source, index) = everything;
+        let equivalent = match binding
+            .namespace()
+            .filter(|_| binding.kind == "RoleBinding")
+        {
+            Some(ns) => format!("owner of namespace \"{ns}\""),
+            None => "cluster-admin".to_string(),
+        };
+        message.push_str(&format!(
+            ", and is equivalent to {equivalent} ({} \"{}\", rules[{index}] grants every verb on every resource)",
+            source.kind, source.name
+        ));
+        severity = Some(Severity::Critical);
+    }
     let mut violation = Violation::new(
         "/roleRef/name",
         message,
         "bind a role without that permission, or remove it from the role (see the finding on the role)",
     );
-    violation.severity = binding_severity(sources);
+    violation.severity = severity;
     Some(violation)
 }
 
@@ -403,9 +448,105 @@ mod tests {
             kind: "Role",
             name: "r",
             entries,
+            everything: None,
             aggregated_into: None,
         };
         assert_eq!(binding_severity(&[source(&own)]), Some(Severity::Medium));
         assert_eq!(binding_severity(&[source(&mixed)]), None);
+    }
+
+    /// Every binding finding of the role-rule checks, as `code severity message`.
+    fn binding_findings(objects: &[Value]) -> Vec<String> {
+        let objects: Vec<palisade_model::Object> = objects
+            .iter()
+            .cloned()
+            .map(crate::test_support::object)
+            .collect();
+        let engine = crate::Engine::new(crate::Settings::default());
+        engine
+            .evaluate_set(&objects)
+            .into_iter()
+            .filter(|(_, f)| f.object.kind.ends_with("Binding"))
+            .map(|(_, f)| format!("{} {} {}", f.rule.code, f.severity, f.message))
+            .collect()
+    }
+
+    fn binding(kind: &str, role_kind: &str, role: &str) -> Value {
+        json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind,
+            "metadata": {"name": "b", "namespace": "shop"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": role_kind, "name": role},
+            "subjects": [{"kind": "Group", "name": "g"}],
+        })
+    }
+
+    #[test]
+    fn bindings_of_cluster_admin_equivalent_roles_are_critical() {
+        let every_verb = json!([
+            "get", "list", "watch", "create", "update", "patch", "delete"
+        ]);
+        let roles = [
+            json!([{"apiGroups": ["*"], "resources": ["*"], "verbs": every_verb}]),
+            json!([
+                {"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]},
+                {"nonResourceURLs": ["*"], "verbs": ["*"]},
+            ]),
+        ];
+        for rules in roles {
+            let role = json!({
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                "metadata": {"name": "operator"}, "rules": rules,
+            });
+            for kind in ["ClusterRoleBinding", "RoleBinding"] {
+                let found =
+                    binding_findings(&[role.clone(), binding(kind, "ClusterRole", "operator")]);
+                assert!(!found.is_empty(), "{kind} of {rules}");
+                for finding in &found {
+                    assert!(
+                        finding.contains(" critical ") && finding.contains("equivalent to"),
+                        "{kind} of {rules}: {finding}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bindings_of_roles_short_of_cluster_admin_keep_their_severity() {
+        let short = [
+            // delete is missing
+            json!([{"apiGroups": ["*"], "resources": ["*"], "verbs": ["get", "list", "watch", "create", "update", "patch"]}]),
+            // limited to named objects
+            json!([{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"], "resourceNames": ["a"]}]),
+            // one API group only
+            json!([{"apiGroups": [""], "resources": ["*"], "verbs": ["*"]}]),
+            // every non-resource URL only
+            json!([{"nonResourceURLs": ["*"], "verbs": ["*"]}]),
+        ];
+        for rules in short {
+            let role = json!({
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                "metadata": {"name": "operator"}, "rules": rules,
+            });
+            let found = binding_findings(&[
+                role,
+                binding("ClusterRoleBinding", "ClusterRole", "operator"),
+            ]);
+            for finding in &found {
+                assert!(!finding.contains("equivalent to"), "{rules}: {finding}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_role_equivalent_to_namespace_admin_makes_its_binding_critical() {
+        let role = json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+            "metadata": {"name": "owner", "namespace": "shop"},
+            "rules": [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}],
+        });
+        let found = binding_findings(&[role, binding("RoleBinding", "Role", "owner")]);
+        assert!(!found.is_empty());
+        assert!(found.iter().all(|f| f.contains(" critical ")), "{found:?}");
     }
 }

@@ -73,6 +73,7 @@ const CHECK: RoleRuleCheck = RoleRuleCheck {
     ability: "can read secrets",
     help: "remove get, list and watch on secrets; mount the Secrets a workload needs, or limit the rule to them with resourceNames",
     inspect,
+    requires: None,
 };
 
 fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolation>) {

@@ -69,6 +69,7 @@ const CHECK: RoleRuleCheck = RoleRuleCheck {
     ability: "can create service account tokens",
     help: "remove create on serviceaccounts/token; workloads get tokens through projected volumes",
     inspect,
+    requires: None,
 };
 
 fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolation>) {

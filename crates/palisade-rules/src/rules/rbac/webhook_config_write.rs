@@ -76,6 +76,7 @@ const CHECK: RoleRuleCheck = RoleRuleCheck {
     ability: "can change admission webhook configurations",
     help: "grant only get, list and watch on webhook configurations; install and change webhooks with the deployment tooling",
     inspect,
+    requires: None,
 };
 
 fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolation>) {

@@ -12,8 +12,14 @@ declare_rule! {
     /// Reports entries of a Role's or ClusterRole's `rules` that list `*` in `verbs`,
     /// `resources` or `apiGroups`, and the bindings in the input that grant such a role. An
     /// entry with `*` in all three is reported as critical: it is `cluster-admin` (in a
-    /// ClusterRole) or namespace owner (in a Role). A partial wildcard such as `*/scale` is not
+    /// ClusterRole) or namespace owner (in a Role). So is an entry with `*` in `resources` and
+    /// `apiGroups` that spells out every verb (`get`, `list`, `watch`, `create`, `update`,
+    /// `patch` and `delete`): it grants the same. A partial wildcard such as `*/scale` is not
     /// reported here; the rules for specific permissions (`*/exec`, for one) cover those.
+    ///
+    /// A binding of a role holding such an entry is critical in every RBAC rule that reports
+    /// it, whatever the entry the rule found: the binding is as severe as the worst of what it
+    /// grants.
     ///
     /// ## Why is this bad?
     /// A wildcard grants every verb, resource or API group that exists now and every one added
@@ -69,6 +75,7 @@ const CHECK: RoleRuleCheck = RoleRuleCheck {
     ability: "uses wildcards",
     help: "list the verbs, resources and API groups the subjects need instead of *",
     inspect,
+    requires: None,
 };
 
 fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolation>) {
@@ -84,7 +91,7 @@ fn inspect(rule: &PolicyRule<'_>, _scope: Scope) -> Option<Hit> {
             fields.push(f);
         }
     }
-    let severity = (fields.len() == 3).then_some(Severity::Critical);
+    let severity = (fields.len() == 3 || rule.grants_everything()).then_some(Severity::Critical);
     Some(Hit {
         pointer: rule.pointer(field, item),
         message: format!("{} uses * in {}", rule.label(), super::join_and(&fields)),

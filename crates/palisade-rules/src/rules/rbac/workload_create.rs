@@ -89,6 +89,7 @@ const CHECK: RoleRuleCheck = RoleRuleCheck {
     ability: "can create pods or pod controllers",
     help: "remove create on pods and pod controllers; deploy through CI or an operator with its own service account",
     inspect,
+    requires: None,
 };
 
 fn check(snapshot: &Snapshot<'_>, _settings: &Settings, out: &mut Vec<SetViolation>) {
