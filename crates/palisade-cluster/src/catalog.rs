@@ -30,6 +30,14 @@ const fn kind(group: &'static str, kind: &'static str) -> WantedKind {
     }
 }
 
+/// A kind an add-on's CRD serves: absent from most clusters, which is no gap.
+const fn add_on(group: &'static str, kind: &'static str) -> WantedKind {
+    WantedKind {
+        built_in: false,
+        ..self::kind(group, kind)
+    }
+}
+
 const fn owner(group: &'static str, kind: &'static str) -> WantedKind {
     WantedKind {
         owner: true,
@@ -62,6 +70,7 @@ pub const WANTED: &[WantedKind] = &[
     kind("", "ResourceQuota"),
     kind("", "PersistentVolume"),
     kind("policy", "PodDisruptionBudget"),
+    kind("autoscaling", "HorizontalPodAutoscaler"),
     kind("rbac.authorization.k8s.io", "Role"),
     kind("rbac.authorization.k8s.io", "ClusterRole"),
     kind("rbac.authorization.k8s.io", "RoleBinding"),
@@ -74,6 +83,16 @@ pub const WANTED: &[WantedKind] = &[
         "admissionregistration.k8s.io",
         "MutatingWebhookConfiguration",
     ),
+    // Network policy APIs other than Kubernetes' own: a pod they select is isolated.
+    add_on("cilium.io", "CiliumNetworkPolicy"),
+    add_on("cilium.io", "CiliumClusterwideNetworkPolicy"),
+    add_on("projectcalico.org", "NetworkPolicy"),
+    add_on("projectcalico.org", "GlobalNetworkPolicy"),
+    add_on("crd.projectcalico.org", "NetworkPolicy"),
+    add_on("crd.projectcalico.org", "GlobalNetworkPolicy"),
+    add_on("policy.networking.k8s.io", "AdminNetworkPolicy"),
+    add_on("policy.networking.k8s.io", "BaselineAdminNetworkPolicy"),
+    add_on("policy.networking.k8s.io", "ClusterNetworkPolicy"),
 ];
 
 /// The wanted kinds a `--kinds` selection names (by kind, case-insensitive, or by plural
@@ -136,8 +155,13 @@ mod tests {
         };
         assert_eq!(pick(&["deployments.apps"]), Ok(vec!["Deployment"]));
         assert_eq!(
-            pick(&["Pod", "networkpolicies"]),
+            pick(&["Pod", "networkpolicies.networking.k8s.io"]),
             Ok(vec!["Pod", "NetworkPolicy"])
+        );
+        // Without a group, a name means every kind of that name: Kubernetes' and Calico's two.
+        assert_eq!(
+            pick(&["networkpolicies"]),
+            Ok(vec!["NetworkPolicy", "NetworkPolicy", "NetworkPolicy"])
         );
         assert_eq!(pick(&["ingresses"]), Ok(vec!["Ingress"]));
         assert_eq!(

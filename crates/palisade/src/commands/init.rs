@@ -50,7 +50,7 @@ mod tests {
         let config = palisade_rules::config::Config::parse("default-config.yaml", DEFAULT_CONFIG)
             .expect("the default configuration is valid");
         let defaults = palisade_rules::Settings::default();
-        assert!(config.settings.disabled.is_empty());
+        assert_eq!(config.settings.disabled, defaults.disabled);
         assert!(config.settings.severity_overrides.is_empty());
         assert_eq!(config.settings.pss, defaults.pss);
         assert!(config.exceptions.is_empty());

@@ -6,6 +6,9 @@
 //! the user named is refused, the report is written to a temporary file beside its target and
 //! renamed over it (a rename replaces a link instead of following it), and missing directories
 //! are created only inside the working directory unless `--create-dirs` says otherwise.
+//!
+//! A target that is not a file at all (`/dev/null`, `/dev/stdout`, a named pipe) is written
+//! through, never renamed over: a rename would replace the device node itself.
 
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
@@ -41,6 +44,22 @@ pub(crate) fn write_report_file(
             .with_context(|| format!("creating {} for the {what} report", parent.display()))?;
     }
     let writing = || format!("writing the {what} report to {}", path.display());
+    if let Ok(metadata) = std::fs::metadata(path)
+        && !metadata.is_file()
+    {
+        if metadata.is_dir() {
+            bail!(
+                "cannot write the {what} report to {}: it is a directory",
+                path.display()
+            );
+        }
+        let mut device = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(writing)?;
+        device.write_all(text.as_bytes()).with_context(writing)?;
+        return Ok(());
+    }
     let mut file = tempfile::Builder::new()
         .prefix(".palisade-report-")
         .tempfile_in(&parent)
@@ -131,5 +150,34 @@ mod tests {
         assert!(!inside_working_directory(Path::new(
             "/palisade-no-such-dir/reports"
         )));
+    }
+
+    /// `--output /dev/null` once replaced the device node with a regular file (as root): a
+    /// named pipe stands in for any target that is not a file.
+    #[test]
+    fn a_target_that_is_not_a_file_is_written_through_not_replaced() {
+        use std::io::Read as _;
+        use std::os::unix::fs::FileTypeExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("report.pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                std::fs::File::open(fifo)
+                    .and_then(|mut f| f.read_to_string(&mut text))
+                    .map(|_| text)
+            })
+        };
+        write_report_file(&fifo, "{\"findings\": []}\n", "json", false).unwrap();
+        assert_eq!(reader.join().unwrap().unwrap(), "{\"findings\": []}\n");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+        let error = write_report_file(dir.path(), "x", "json", false).unwrap_err();
+        assert!(error.to_string().ends_with("it is a directory"), "{error}");
     }
 }
