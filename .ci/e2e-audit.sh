@@ -156,7 +156,7 @@ if [ "${before%% *}" = "${after%% *}" ] && [ "$before" != "$after" ] && [ "$coun
 else
   fail "second run: before '$before' after '$after', $count_before then $count_after reports"
 fi
-if grep -qE '^palisade_findings\{code="PSS002",rule="pss-privileged",severity="critical",namespace="shop"\} [1-9]' "$work/audit.prom"; then
+if grep -qE '^palisade_audit_findings\{code="PSS002",rule="pss-privileged",severity="critical",namespace="shop"\} [1-9]' "$work/audit.prom"; then
   pass "--metrics-file: findings by rule, severity and namespace"
 else
   fail "--metrics-file" "$(head -n 20 "$work/audit.prom")"
@@ -167,6 +167,38 @@ if out=$(k apply --dry-run=server -f "$work/capped.yaml" 2>&1) && grep -q "polic
 else
   fail "capped OpenReports YAML" "$out"
 fi
+
+echo "== palisade serve --audit-interval: the audit in the background"
+k delete reports.openreports.io --all -A >/dev/null
+k delete clusterreports.openreports.io --all >/dev/null
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+listen=$(free_port)
+metrics=$(free_port)
+"$PALISADE_BIN" serve --tls-cert "$WEBHOOK_CERT" --tls-key "$WEBHOOK_KEY" \
+  --listen "127.0.0.1:$listen" --metrics-listen "127.0.0.1:$metrics" --audit-interval 2s \
+  > "$work/serve.log" 2>&1 &
+serve_pid=$!
+written=""
+for _ in $(seq 1 60); do
+  if k get clusterreports.openreports.io palisade >/dev/null 2>&1 \
+    && curl -sf "http://127.0.0.1:$metrics/metrics" | grep -q '^palisade_audit_findings{'; then
+    written=yes
+    break
+  fi
+  sleep 1
+done
+first=$(k get clusterreports.openreports.io palisade -o jsonpath='{.metadata.resourceVersion}' 2>/dev/null || true)
+sleep 5
+second=$(k get clusterreports.openreports.io palisade -o jsonpath='{.metadata.resourceVersion}' 2>/dev/null || true)
+webhook_metrics=$(curl -sf "http://127.0.0.1:$metrics/metrics" | grep -c '^palisade_webhook_' || true)
+kill "$serve_pid" 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
+if [ -n "$written" ] && [ -n "$first" ] && [ "$first" != "$second" ] && [ "$webhook_metrics" -gt 0 ]; then
+  pass "serve --audit-interval writes the reports, updates them each round, and serves palisade_audit_* beside the webhook's metrics"
+else
+  fail "serve --audit-interval (written '$written', versions '$first' then '$second', webhook metrics $webhook_metrics)" "$(tail -n 20 "$work/serve.log")"
+fi
+if grep -q '"continuous audit finished"' "$work/serve.log"; then pass "each round is logged"; else fail "no log line for the rounds" "$(tail -n 5 "$work/serve.log")"; fi
 
 echo "== --namespace narrows the audit"
 set +e
@@ -242,6 +274,23 @@ out=$(palisade audit --kubeconfig "$work/badtoken.kubeconfig" 2>&1)
 code=$?
 set -e
 if [ "$code" -eq 2 ] && grep -q "refused the credentials (401 Unauthorized" <<<"$out"; then pass "refused credentials: exit 2, said plainly"; else fail "refused credentials: exit $code" "$out"; fi
+# An exec credential plugin, as EKS, GKE and AKS users log in: it prints the admin's token.
+cat > "$work/credential-plugin.sh" <<SH
+#!/bin/sh
+printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "\$(cat '$ADMIN_TOKEN_FILE')"
+SH
+chmod +x "$work/credential-plugin.sh"
+python3 - "$work/token.json" "$work/credential-plugin.sh" > "$work/exec.kubeconfig" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["users"][0]["user"] = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": sys.argv[2], "interactiveMode": "Never"}}
+print(json.dumps(config))
+PY
+set +e
+out=$(palisade audit --kubeconfig "$work/exec.kubeconfig" --format json 2>&1 >/dev/null)
+code=$?
+set -e
+if [ "$code" -eq 1 ] && ! grep -q "not evaluated" <<<"$out"; then pass "an exec credential plugin logs in"; else fail "exec credential plugin: exit $code" "$out"; fi
 set +e
 out=$(palisade audit --context no-such-context 2>&1)
 code=$?

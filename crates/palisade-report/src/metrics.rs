@@ -7,8 +7,10 @@ use std::fmt::Write as _;
 
 use crate::model::Report;
 
-/// Renders the counts; `timestamp` (seconds since the epoch) is when the run finished.
-pub fn render_metrics(report: &Report, timestamp: i64) -> String {
+/// Renders the counts with names under `prefix` (`palisade_audit`, `palisade_scan`: apart from
+/// the webhook's own `palisade_` metrics when served beside them); `timestamp` (seconds since
+/// the epoch) is when the run finished.
+pub fn render_metrics(report: &Report, prefix: &str, timestamp: i64) -> String {
     let mut open: BTreeMap<(&str, &str, &str, &str), usize> = BTreeMap::new();
     let mut waived: BTreeMap<(&str, &str, &str, &str), usize> = BTreeMap::new();
     for f in &report.findings {
@@ -35,16 +37,17 @@ pub fn render_metrics(report: &Report, timestamp: i64) -> String {
     let mut out = String::new();
     for (name, help, counts) in [
         (
-            "palisade_findings",
+            "findings",
             "Findings not waived, by rule, severity and namespace (\"\" for cluster-scoped objects).",
             &open,
         ),
         (
-            "palisade_findings_waived",
+            "findings_waived",
             "Findings an exception waived, by rule, severity and namespace.",
             &waived,
         ),
     ] {
+        let name = format!("{prefix}_{name}");
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
         for ((code, rule, severity, namespace), n) in counts {
             let _ = writeln!(
@@ -59,25 +62,25 @@ pub fn render_metrics(report: &Report, timestamp: i64) -> String {
     }
     let _ = writeln!(
         out,
-        "# HELP palisade_objects_checked Objects checked, by namespace.\n# TYPE palisade_objects_checked gauge"
+        "# HELP {prefix}_objects_checked Objects checked, by namespace.\n# TYPE {prefix}_objects_checked gauge"
     );
     for (namespace, n) in &checked {
         let _ = writeln!(
             out,
-            "palisade_objects_checked{{namespace=\"{}\"}} {n}",
+            "{prefix}_objects_checked{{namespace=\"{}\"}} {n}",
             escape(namespace)
         );
     }
     let _ = writeln!(
         out,
-        "# HELP palisade_not_evaluated Inputs or resource types that could not be (wholly) read.\n\
-         # TYPE palisade_not_evaluated gauge\npalisade_not_evaluated {}",
+        "# HELP {prefix}_not_evaluated Inputs or resource types that could not be (wholly) read.\n\
+         # TYPE {prefix}_not_evaluated gauge\n{prefix}_not_evaluated {}",
         report.errors.len()
     );
     let _ = writeln!(
         out,
-        "# HELP palisade_last_run_timestamp_seconds When the run finished.\n\
-         # TYPE palisade_last_run_timestamp_seconds gauge\npalisade_last_run_timestamp_seconds {timestamp}"
+        "# HELP {prefix}_last_run_timestamp_seconds When the run finished.\n\
+         # TYPE {prefix}_last_run_timestamp_seconds gauge\n{prefix}_last_run_timestamp_seconds {timestamp}"
     );
     out
 }

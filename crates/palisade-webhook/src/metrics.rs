@@ -51,6 +51,8 @@ pub struct Metrics {
     certificate_expiry: Gauge,
     certificate_reloads: Family<ReloadLabels, Counter>,
     rules: Gauge,
+    /// The exposition of the last continuous audit, served after the webhook's own metrics.
+    audit: std::sync::RwLock<String>,
 }
 
 impl Default for Metrics {
@@ -104,6 +106,7 @@ impl Metrics {
             certificate_expiry,
             certificate_reloads,
             rules,
+            audit: std::sync::RwLock::new(String::new()),
         }
     }
 
@@ -163,11 +166,22 @@ impl Metrics {
         self.rules.set(i64::try_from(count).unwrap_or(i64::MAX));
     }
 
+    /// Replaces the continuous audit's counts (already in the text format, under names of
+    /// their own) served with these metrics.
+    pub fn set_audit(&self, exposition: String) {
+        if let Ok(mut audit) = self.audit.write() {
+            *audit = exposition;
+        }
+    }
+
     /// The Prometheus text exposition (format 0.0.4).
     pub fn encode(&self) -> String {
         let mut out = String::new();
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::prometheus_text::encode(&mut out, &self.registry);
+        if let Ok(audit) = self.audit.read() {
+            out.push_str(&audit);
+        }
         out
     }
 }

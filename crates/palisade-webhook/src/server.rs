@@ -45,6 +45,8 @@ pub struct ServeOptions {
     pub shutdown_delay: Duration,
     /// On shutdown, how long in-flight requests may take before connections are closed.
     pub shutdown_grace: Duration,
+    /// The metrics `/metrics` serves: shared with whoever adds to them (the continuous audit).
+    pub metrics: Arc<Metrics>,
 }
 
 impl ServeOptions {
@@ -61,6 +63,7 @@ impl ServeOptions {
             handshake_timeout: Duration::from_secs(10),
             shutdown_delay: Duration::ZERO,
             shutdown_grace: Duration::from_secs(25),
+            metrics: Arc::new(Metrics::new()),
         }
     }
 }
@@ -104,7 +107,7 @@ pub struct Running {
 
 /// Loads the certificate, binds both ports and starts serving; ready when it returns.
 pub async fn start(options: ServeOptions, policy: Policy) -> Result<Running, ServeError> {
-    let metrics = Arc::new(Metrics::new());
+    let metrics = options.metrics.clone();
     let loaded = options.tls.load()?;
     if let Some(not_after) = loaded.not_after {
         metrics.set_certificate_expiry(not_after);

@@ -3,18 +3,16 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context as _, anyhow};
 use clap::Args;
-use palisade::pipeline::{self, CheckedBatch, ScanContext};
-use palisade_cluster::{Batch, Cluster, ReadOptions, Reading, Target};
+use palisade::audit::{self, Audited};
+use palisade::pipeline::ScanContext;
+use palisade_cluster::{Cluster, ReadOptions, Reading, Target};
 use palisade_model::loader::WalkOptions;
-use palisade_report::{InputError, OpenReportsOptions, Report};
+use palisade_report::{OpenReportsOptions, Report};
 use palisade_rules::{Engine, Severity, exceptions};
-use rayon::iter::{ParallelBridge as _, ParallelIterator as _};
 
 use super::check::{CheckArgs, Prepared};
 use super::output::{now, write_outputs};
@@ -115,7 +113,7 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow!("{e}"))?;
     // The cluster's own version decides version-aware rules unless one was asked for.
     if config.settings.kube_version.is_none() {
-        config.settings.kube_version = cluster.server_version().and_then(minor_version);
+        config.settings.kube_version = cluster.server_version().and_then(audit::minor_version);
     }
     let engine = Engine::new(config.settings.clone());
     let context = ScanContext {
@@ -126,49 +124,15 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         helm_values: Vec::new(),
     };
     let progress = progress::Progress::start();
-    let started = Instant::now();
-    let checking = AtomicU64::new(0);
-    let (sender, receiver) = mpsc::channel::<Batch>();
-    // Pages are checked on the worker threads while the next ones are read.
-    let (reading, batches) = std::thread::scope(|scope| {
-        let checker = scope.spawn(|| {
-            receiver
-                .into_iter()
-                .par_bridge()
-                .map(|batch| {
-                    let started = Instant::now();
-                    let checked = pipeline::check_objects(batch.objects, &context);
-                    let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-                    checking.fetch_add(spent, Ordering::Relaxed);
-                    checked
-                })
-                .collect::<Vec<CheckedBatch>>()
-        });
-        let sink = move |batch: Batch| {
-            progress.read(&batch);
-            // The receiver lives until every page is sent.
-            let _ = sender.send(batch);
-        };
-        let reading = runtime.block_on(cluster.read(&options, &sink));
-        drop(sink);
-        (reading, checker.join())
+    let audited = audit::audit(&runtime, &cluster, &options, &context, None, &|batch| {
+        progress.read(batch);
     });
-    let reading = reading.map_err(|e| anyhow!("{e}"))?;
-    let batches = batches.map_err(|_| anyhow!("checking the cluster's objects failed"))?;
-    let read_at = started.elapsed();
-    let set_started = Instant::now();
-    let mut report = pipeline::report_of(batches, &context);
-    let timings = Timings {
-        wall: Duration::ZERO,
-        reading: read_at,
-        decoding: reading.decoding,
-        checking: Duration::from_nanos(checking.into_inner()),
-        set_rules: set_started.elapsed(),
-    };
-    narrow(&mut report, &args.namespace);
-    add_gaps(&mut report, &reading, cluster.name());
-    report.pods = reading.pods.clone();
-    report.cluster = Some(cluster.name().to_string());
+    drop(progress);
+    let Audited {
+        report,
+        reading,
+        timings,
+    } = audited.map_err(|e| anyhow!("{e}"))?;
 
     let failing = report
         .findings
@@ -186,7 +150,7 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         result => result?,
     }
     if let Some(path) = &args.metrics_file {
-        let text = palisade_report::render_metrics(&report, now());
+        let text = palisade_report::render_metrics(&report, "palisade_audit", now());
         write_report_file(path, &text, "metrics", args.check.create_dirs)
             .with_context(|| format!("writing the metrics to {}", path.display()))?;
     }
@@ -213,92 +177,11 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     }
     eprintln!("{}", summary(&report, &reading, &cluster));
     if args.check.verbose {
-        let timings = Timings {
-            wall: started.elapsed(),
-            ..timings
-        };
-        eprintln!("{timings}");
+        let peak = audit::peak_memory()
+            .map_or_else(|| "unknown".to_string(), |kb| format!("{} MB", kb / 1024));
+        eprintln!("palisade: timings: {timings}; peak memory {peak}");
     }
     Ok(ExitCode::from(code))
-}
-
-/// Where an audit's time went, for `--verbose` and the benchmark.
-struct Timings {
-    /// From the first list to the last report written.
-    wall: Duration,
-    /// Until the last page was read (and checked, as pages are checked while others are read).
-    reading: Duration,
-    /// Turning pages into objects, summed over the lists in flight.
-    decoding: Duration,
-    /// The per-object rules, summed over the worker threads.
-    checking: Duration,
-    /// PSS by namespace, the set rules and the report, after the last page.
-    set_rules: Duration,
-}
-
-impl std::fmt::Display for Timings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "palisade: timings: {:.3} s in all; reading {:.3} s (decoding {:.3} s); \
-             per-object rules {:.3} s; set rules and report {:.3} s; peak memory {}",
-            self.wall.as_secs_f64(),
-            self.reading.as_secs_f64(),
-            self.decoding.as_secs_f64(),
-            self.checking.as_secs_f64(),
-            self.set_rules.as_secs_f64(),
-            peak_memory().map_or_else(|| "unknown".to_string(), |kb| format!("{} MB", kb / 1024)),
-        )
-    }
-}
-
-/// The process's peak resident set (`VmHWM`, in KiB), where Linux reports it.
-fn peak_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// `1.37` of `v1.37.2`, `v1.30.4-eks-1234`.
-fn minor_version(git_version: &str) -> Option<(u16, u16)> {
-    let mut parts = git_version.trim_start_matches('v').split('.');
-    let major = parts.next()?.parse().ok()?;
-    let minor: String = parts
-        .next()?
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    Some((major, minor.parse().ok()?))
-}
-
-/// With `--namespace`, only what is in those namespaces (and those Namespace objects) is
-/// reported: cluster-scoped objects were read for context (bindings to ClusterRoles, the
-/// namespaces' PSS labels), not to be judged.
-fn narrow(report: &mut Report, namespaces: &[String]) {
-    if namespaces.is_empty() {
-        return;
-    }
-    let selected = |object: &palisade_model::ObjectRef| match &object.namespace {
-        Some(ns) => namespaces.contains(ns),
-        None => object.kind == "Namespace" && namespaces.contains(&object.name),
-    };
-    report.findings.retain(|f| selected(&f.finding.object));
-    report.checked.retain(|c| selected(&c.object));
-    // About cluster-scoped RBAC defaults, which are outside any namespace.
-    report.notices.retain(|n| n.kind != "bootstrap-rbac");
-    report.objects = report.checked.len();
-}
-
-/// What could not be read, in every report as an input that could not be read.
-fn add_gaps(report: &mut Report, reading: &Reading, cluster: &str) {
-    report
-        .errors
-        .extend(reading.not_evaluated.iter().map(|gap| InputError {
-            path: cluster.to_string(),
-            line: None,
-            column: None,
-            message: gap.to_string(),
-        }));
 }
 
 /// The line on standard error after every audit: what was read and found, and what was not.
@@ -334,17 +217,4 @@ fn summary(report: &Report, reading: &Reading, cluster: &Cluster) -> String {
         ));
     }
     line
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_minor_version_is_read_from_any_vendors_build() {
-        assert_eq!(minor_version("v1.37.2"), Some((1, 37)));
-        assert_eq!(minor_version("v1.30.4-eks-1234"), Some((1, 30)));
-        assert_eq!(minor_version("v1.29+k3s1"), Some((1, 29)));
-        assert_eq!(minor_version("unknown"), None);
-    }
 }

@@ -253,7 +253,14 @@ fn render(format: Format, report: &Report, color: bool, options: &WriteOptions) 
                 ..options.openreports.clone()
             },
         ),
-        Format::Metrics => render_metrics(report, now()),
+        Format::Metrics => {
+            let prefix = if report.cluster.is_some() {
+                "palisade_audit"
+            } else {
+                "palisade_scan"
+            };
+            render_metrics(report, prefix, now())
+        }
     }
 }
 

@@ -13,6 +13,8 @@ use palisade_webhook::{Policy, ServeOptions};
 
 use super::EXIT_CLEAN;
 
+mod continuous;
+
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     /// Address of the HTTPS webhook (`POST /validate`, `GET /healthz`, `GET /readyz`).
@@ -70,12 +72,20 @@ pub(crate) struct ServeArgs {
         default_value = "info"
     )]
     log: String,
+
+    /// Audit the cluster in the background this often (`10m`, `1h`) with the webhook's service
+    /// account: OpenReports objects updated in place (the CRDs must be installed), the counts
+    /// on `/metrics` as `palisade_audit_*`.
+    #[arg(long, env = "PALISADE_AUDIT_INTERVAL", value_name = "INTERVAL", value_parser = continuous::parse_interval)]
+    audit_interval: Option<Duration>,
 }
 
 pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    let config = match &args.config {
-        Some(path) => Config::load(path).map_err(|e| anyhow!("{e}"))?,
-        None => Config::default(),
+    let config = load(args)?;
+    // The audit's own copy: exceptions keep track of what they waived, per run.
+    let audit_config = match args.audit_interval {
+        Some(interval) => Some((load(args)?, interval)),
+        None => None,
     };
     let policy = Policy::new(config, args.namespace.as_deref()).map_err(|e| anyhow!("{e}"))?;
     palisade_webhook::logging::init(&args.log, std::io::stdout)
@@ -89,6 +99,16 @@ pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         },
     );
     options.shutdown_delay = Duration::from_secs(args.shutdown_delay);
+    if let Some((config, interval)) = audit_config {
+        continuous::start(config, interval, options.metrics.clone());
+    }
     palisade_webhook::run(options, policy)?;
     Ok(ExitCode::from(EXIT_CLEAN))
+}
+
+fn load(args: &ServeArgs) -> anyhow::Result<Config> {
+    Ok(match &args.config {
+        Some(path) => Config::load(path).map_err(|e| anyhow!("{e}"))?,
+        None => Config::default(),
+    })
 }
