@@ -200,6 +200,38 @@ else
 fi
 if grep -q '"continuous audit finished"' "$work/serve.log"; then pass "each round is logged"; else fail "no log line for the rounds" "$(tail -n 5 "$work/serve.log")"; fi
 
+echo "== the continuous audit with the RBAC palisade install grants"
+"$PALISADE_BIN" install --audit-interval 1m --failure-policy Ignore --generate-certs > "$work/install.yaml"
+k apply -f "$work/install.yaml" >/dev/null
+# Only its RBAC is under test: the webhook itself has no pods here.
+k delete validatingwebhookconfiguration palisade >/dev/null
+token=$(k -n palisade create token palisade)
+k config view --raw --minify --context palisade-e2e-token -o json > "$work/token.json"
+python3 - "$work/token.json" "$token" > "$work/sa.kubeconfig" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["users"][0]["user"] = {"token": sys.argv[2]}
+print(json.dumps(config))
+PY
+listen=$(free_port)
+metrics=$(free_port)
+KUBECONFIG="$work/sa.kubeconfig" "$PALISADE_BIN" serve --tls-cert "$WEBHOOK_CERT" --tls-key "$WEBHOOK_KEY" \
+  --listen "127.0.0.1:$listen" --metrics-listen "127.0.0.1:$metrics" --audit-interval 2s \
+  > "$work/serve-sa.log" 2>&1 &
+serve_pid=$!
+for _ in $(seq 1 30); do
+  grep -q '"continuous audit finished"' "$work/serve-sa.log" && break
+  sleep 1
+done
+kill "$serve_pid" 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
+round=$(grep -m1 '"continuous audit finished"' "$work/serve-sa.log" || true)
+if grep -q '"not_evaluated":0' <<<"$round" && ! grep -q 'was not written' "$work/serve-sa.log"; then
+  pass "install's ServiceAccount and ClusterRole read everything the audit lists and write the reports"
+else
+  fail "the installed RBAC is not enough" "$(grep -v '"level":"INFO"' "$work/serve-sa.log" | head -n 10; echo "$round")"
+fi
+
 echo "== --namespace narrows the audit"
 set +e
 palisade audit --namespace shop --format json > "$work/shop.json" 2>/dev/null

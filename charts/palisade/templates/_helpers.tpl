@@ -67,3 +67,7 @@ A label selector cannot match patterns: globs (legacy-*) are left to the webhook
 {{- end -}}
 {{- end -}}
 {{- end }}
+
+{{- define "palisade.auditReason" -}}
+the continuous audit (--audit-interval) reads the API server with this ServiceAccount's token
+{{- end }}

@@ -45,6 +45,14 @@ const fn owner(group: &'static str, kind: &'static str) -> WantedKind {
     }
 }
 
+impl WantedKind {
+    /// The plural resource name RBAC rules and URLs use (`networkpolicies`), as Kubernetes
+    /// forms it for every kind here (discovery still gives the served name when listing).
+    pub fn resource(&self) -> String {
+        plural(&self.kind.to_ascii_lowercase())
+    }
+}
+
 /// Every kind an audit lists, in the order a report names them.
 pub const WANTED: &[WantedKind] = &[
     kind("", "Namespace"),

@@ -9,6 +9,7 @@
 //! generated here with `--generate-certs`. The same objects come from the Helm chart in
 //! `charts/palisade`; both are scanned by the tests.
 
+mod audit_rbac;
 mod certs;
 mod manifests;
 mod workload;
@@ -86,6 +87,16 @@ pub(crate) struct InstallArgs {
     /// time, and their rules deny what they routinely need.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
     check: Vec<ExtraCheck>,
+
+    /// Also audit the whole cluster this often (`10m`, `1h`) and write OpenReports objects:
+    /// grants the ServiceAccount read-only access (get, list) to what the rules read and write
+    /// access to OpenReports, mounts its token, and allows egress to the API server's ports.
+    #[arg(long, value_name = "INTERVAL", value_parser = check_interval)]
+    audit_interval: Option<String>,
+}
+
+fn check_interval(text: &str) -> Result<String, String> {
+    super::serve::parse_interval(text).map(|_| text.to_string())
 }
 
 /// The webhook's `failurePolicy`, spelled as the API spells it.
@@ -169,6 +180,7 @@ pub(crate) fn run(args: &InstallArgs) -> anyhow::Result<ExitCode> {
         config: config.as_ref(),
         certs: &certs,
         extra_checks: &args.check,
+        audit_interval: args.audit_interval.as_deref(),
     };
     let text = manifests::render(&install).map_err(|e| anyhow!("writing YAML: {e}"))?;
     super::write_stdout(&text).context("writing the manifests")?;

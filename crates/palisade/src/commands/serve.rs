@@ -15,6 +15,8 @@ use super::EXIT_CLEAN;
 
 mod continuous;
 
+pub(crate) use continuous::parse_interval;
+
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     /// Address of the HTTPS webhook (`POST /validate`, `GET /healthz`, `GET /readyz`).

@@ -33,7 +33,7 @@ fn helm_chart_renders_what_install_prints() {
         String::from_utf8_lossy(&lint.stdout)
     );
 
-    let cases: [(&[&str], &[&str]); 6] = [
+    let cases: [(&[&str], &[&str]); 7] = [
         (&[], &[]),
         (
             &["--create-namespace"],
@@ -61,6 +61,15 @@ fn helm_chart_renders_what_install_prints() {
         (
             &["--check", "rbac,configmaps"],
             &["--set", "webhook.check={rbac,configmaps}"],
+        ),
+        (
+            &["--audit-interval", "10m", "--create-namespace"],
+            &[
+                "--set",
+                "audit.interval=10m",
+                "--set",
+                "dedicatedNamespace=true",
+            ],
         ),
     ];
     for (install_args, helm_args) in cases {

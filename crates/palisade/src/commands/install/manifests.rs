@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::certs::{self, CertSource};
-use super::workload;
+use super::{audit_rbac, workload};
 
 /// The name shared by the ServiceAccount, Deployment, Service, PodDisruptionBudget and the
 /// webhook configuration.
@@ -45,6 +45,8 @@ pub(super) struct Install<'a> {
     pub(super) certs: &'a CertSource,
     /// Kinds sent to the webhook beyond the workloads and what exposes them.
     pub(super) extra_checks: &'a [ExtraCheck],
+    /// `--audit-interval` as given: the webhook also audits the cluster this often.
+    pub(super) audit_interval: Option<&'a str>,
 }
 
 /// Objects the webhook can be sent besides workloads, Services and Ingresses: off by default,
@@ -169,10 +171,25 @@ fn objects(install: &Install<'_>) -> Vec<(&'static str, Value)> {
             ),
         ]);
     }
-    objects.push((
-        "No RBAC: the webhook reads nothing from the API server.",
-        service_account(install),
-    ));
+    if install.audit_interval.is_some() {
+        objects.push((
+            "The continuous audit's identity: it reads the API server with this account's token.",
+            service_account(install),
+        ));
+        let [role, binding] = audit_rbac::objects(install);
+        objects.extend([
+            (
+                "Read-only access (get, list) to what the rules read, and Palisade's OpenReports objects.",
+                role,
+            ),
+            ("Granted to Palisade's ServiceAccount.", binding),
+        ]);
+    } else {
+        objects.push((
+            "No RBAC: the webhook reads nothing from the API server.",
+            service_account(install),
+        ));
+    }
     if let Some(config) = install.config {
         objects.push((
             "The configuration, mounted at /etc/palisade/config.",
@@ -202,7 +219,11 @@ fn objects(install: &Install<'_>) -> Vec<(&'static str, Value)> {
     }
     objects.extend([
         (
-            "Palisade's pods only: the API server is not a pod, so the webhook port admits any source; no egress.",
+            if install.audit_interval.is_some() {
+                "Palisade's pods only: the API server is not a pod, so the webhook port admits any source; egress only to the API server's ports, for the audit."
+            } else {
+                "Palisade's pods only: the API server is not a pod, so the webhook port admits any source; no egress."
+            },
             allow_webhook(install),
         ),
         (
@@ -242,12 +263,35 @@ fn resource_quota(install: &Install<'_>) -> Value {
     })
 }
 
+/// Waives rules on an object (its `metadata`) with Palisade's own annotations: what the
+/// continuous audit needs is deliberate, and says so where it is.
+pub(super) fn waive(metadata: &mut Value, rules: &str, reason: &str) {
+    if let Value::Object(map) = metadata {
+        let annotations = map.entry("annotations").or_insert_with(|| json!({}));
+        annotations["palisade.dev/ignore"] = json!(rules);
+        annotations["palisade.dev/ignore-reason"] = json!(reason);
+    }
+}
+
+/// Why the audit's identity and network access are what they are.
+pub(super) const AUDIT_REASON: &str =
+    "the continuous audit (--audit-interval) reads the API server with this ServiceAccount's token";
+
 fn service_account(install: &Install<'_>) -> Value {
+    let mut metadata = install.metadata(NAME);
+    if install.audit_interval.is_some() {
+        waive(
+            &mut metadata,
+            "service-account-automount-enabled",
+            AUDIT_REASON,
+        );
+    }
     json!({
         "apiVersion": "v1",
         "kind": "ServiceAccount",
-        "metadata": install.metadata(NAME),
-        "automountServiceAccountToken": false,
+        "metadata": metadata,
+        // Only the continuous audit talks to the API server.
+        "automountServiceAccountToken": install.audit_interval.is_some(),
     })
 }
 
@@ -295,10 +339,21 @@ fn default_deny(install: &Install<'_>) -> Value {
 }
 
 fn allow_webhook(install: &Install<'_>) -> Value {
+    // The audit reads the API server: the kubernetes Service's port, and the port its
+    // endpoints listen on in most distributions (the policy sees the endpoint, not the Service).
+    let mut metadata = install.metadata(NAME);
+    let egress = if install.audit_interval.is_some() {
+        // The API server's address differs between clusters and is no pod: only its ports
+        // can be named.
+        waive(&mut metadata, "egress-to-internet-allowed", AUDIT_REASON);
+        json!([{ "ports": [{ "port": 443, "protocol": "TCP" }, { "port": 6443, "protocol": "TCP" }] }])
+    } else {
+        json!([])
+    };
     json!({
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
-        "metadata": install.metadata(NAME),
+        "metadata": metadata,
         "spec": {
             "podSelector": { "matchLabels": install.selector() },
             "policyTypes": ["Ingress", "Egress"],
@@ -306,7 +361,7 @@ fn allow_webhook(install: &Install<'_>) -> Value {
                 { "ports": [{ "port": WEBHOOK_PORT, "protocol": "TCP" }] },
                 { "ports": [{ "port": METRICS_PORT, "protocol": "TCP" }] },
             ],
-            "egress": [],
+            "egress": egress,
         },
     })
 }

@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use super::manifests::{
-    CONFIG_KEY, CONFIG_MAP, Install, METRICS_PORT, NAME, TLS_SECRET, WEBHOOK_PORT,
+    AUDIT_REASON, CONFIG_KEY, CONFIG_MAP, Install, METRICS_PORT, NAME, TLS_SECRET, WEBHOOK_PORT,
+    waive,
 };
 
 /// Where the pod mounts the serving certificate and the configuration.
@@ -22,6 +23,13 @@ pub(super) fn deployment(install: &Install<'_>) -> Value {
         // A changed configuration changes the pod template, so `kubectl apply` rolls the pods.
         template_metadata["annotations"] =
             json!({ "palisade.dev/config-sha256": sha256_hex(&config.text) });
+    }
+    if install.audit_interval.is_some() {
+        waive(
+            &mut template_metadata,
+            "service-account-token-automount",
+            AUDIT_REASON,
+        );
     }
     json!({
         "apiVersion": "apps/v1",
@@ -49,7 +57,8 @@ fn pod_spec(install: &Install<'_>) -> Value {
     }
     json!({
         "serviceAccountName": NAME,
-        "automountServiceAccountToken": false,
+        // Only the continuous audit talks to the API server.
+        "automountServiceAccountToken": install.audit_interval.is_some(),
         "enableServiceLinks": false,
         "securityContext": {
             "runAsNonRoot": true,
@@ -82,6 +91,9 @@ fn container(install: &Install<'_>) -> Value {
         format!("0.0.0.0:{METRICS_PORT}"),
     ];
     let mut mounts = vec![json!({ "name": "tls", "mountPath": TLS_DIR, "readOnly": true })];
+    if let Some(interval) = install.audit_interval {
+        args.extend(["--audit-interval".to_string(), interval.to_string()]);
+    }
     if install.config.is_some() {
         args.extend(["--config".to_string(), format!("{CONFIG_DIR}/{CONFIG_KEY}")]);
         mounts.push(json!({ "name": "config", "mountPath": CONFIG_DIR, "readOnly": true }));
@@ -120,7 +132,8 @@ fn container(install: &Install<'_>) -> Value {
         "livenessProbe": probe("/healthz", 10, 3),
         "resources": {
             "requests": { "cpu": "100m", "memory": "64Mi" },
-            "limits": { "cpu": "1", "memory": "256Mi" },
+            // An audit holds the findings of the whole cluster while it runs.
+            "limits": { "cpu": "1", "memory": if install.audit_interval.is_some() { "1Gi" } else { "256Mi" } },
         },
         "securityContext": {
             "allowPrivilegeEscalation": false,

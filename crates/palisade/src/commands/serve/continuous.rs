@@ -92,7 +92,12 @@ fn once(
         helm_values: Vec::new(),
     };
     let options = ReadOptions {
-        kinds: WANTED.to_vec(),
+        // Not Secrets: the service account is not granted them (see `palisade install`).
+        kinds: WANTED
+            .iter()
+            .filter(|k| !k.metadata_only)
+            .copied()
+            .collect(),
         namespaces: Vec::new(),
         concurrency: 2,
     };
