@@ -117,7 +117,8 @@ pub struct Report {
     pub objects: usize,
     /// Findings a display filter left out of `findings` (see [`Report::hide_below`]).
     pub hidden: Hidden,
-    /// In an audit, the running pods of each workload (pods are reported on their workload).
+    /// In an audit, the pods of each workload, whatever their phase (pods are reported on their
+    /// workload).
     pub pods: std::collections::HashMap<ObjectRef, usize>,
     /// In an audit, the cluster that was read: objects come from it, not from files.
     pub cluster: Option<String>,

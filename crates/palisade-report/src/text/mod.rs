@@ -159,11 +159,11 @@ fn render_finding(out: &mut String, f: &ReportFinding, report: &Report, style: &
     out.push('\n');
 }
 
-/// The object, with its running pods when an audit counted them.
+/// The object, with its pods when an audit counted them (whatever their phase).
 fn object_text(object: &palisade_model::ObjectRef, report: &Report) -> String {
     match report.pods.get(object) {
-        Some(1) => format!("{object} (1 running pod)"),
-        Some(n) => format!("{object} ({n} running pods)"),
+        Some(1) => format!("{object} (1 pod)"),
+        Some(n) => format!("{object} ({n} pods)"),
         None => object.to_string(),
     }
 }

@@ -269,7 +269,7 @@ pub fn fixture() -> Report {
 }
 
 /// An audit of a live cluster: findings located at `cluster/namespace/Kind/name` (no line), a
-/// workload with running pods, and a resource type that could not be listed.
+/// workload with pods, and a resource type that could not be listed.
 pub fn audit_fixture() -> Report {
     let web = ObjectRef {
         api_version: "apps/v1".to_string(),
