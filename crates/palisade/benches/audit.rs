@@ -38,17 +38,6 @@ fn corpus_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-fn plural(kind: &str) -> String {
-    let kind = kind.to_ascii_lowercase();
-    if let Some(stem) = kind.strip_suffix('y') {
-        format!("{stem}ies")
-    } else if kind.ends_with('s') {
-        format!("{kind}es")
-    } else {
-        format!("{kind}s")
-    }
-}
-
 fn group_version(group: &str) -> String {
     if group.is_empty() {
         "v1".to_string()
@@ -137,7 +126,7 @@ fn replay(dir: &Path, target: usize) -> Replay {
         let gv = group_version(wanted.group);
         let namespaced = !CLUSTER_SCOPED.contains(&wanted.kind);
         resources.entry(gv.clone()).or_default().push(json!({
-            "name": plural(wanted.kind), "kind": wanted.kind, "namespaced": namespaced,
+            "name": wanted.resource(), "kind": wanted.kind, "namespaced": namespaced,
             "verbs": ["get", "list", "watch"],
         }));
         let base = if wanted.group.is_empty() {
@@ -167,7 +156,7 @@ fn replay(dir: &Path, target: usize) -> Replay {
             .collect();
         replay
             .pages
-            .insert(format!("{base}/{}", plural(wanted.kind)), pages);
+            .insert(format!("{base}/{}", wanted.resource()), pages);
     }
     let mut groups = Vec::new();
     for (gv, list) in resources {

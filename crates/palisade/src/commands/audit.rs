@@ -10,14 +10,13 @@ use clap::Args;
 use palisade::audit::{self, Audited};
 use palisade::pipeline::ScanContext;
 use palisade_cluster::{Cluster, ReadOptions, Reading, Target};
-use palisade_model::loader::WalkOptions;
 use palisade_report::{OpenReportsOptions, Report};
-use palisade_rules::{Engine, Severity, exceptions};
+use palisade_rules::{Engine, Severity};
 
-use super::check::{CheckArgs, Prepared};
+use super::check::{CheckArgs, Prepared, verdict};
 use super::output::{now, write_outputs};
 use super::report_file::write_report_file;
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, is_broken_pipe};
+use super::{EXIT_ERROR, is_broken_pipe};
 
 mod progress;
 
@@ -116,13 +115,7 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         config.settings.kube_version = cluster.server_version().and_then(audit::minor_version);
     }
     let engine = Engine::new(config.settings.clone());
-    let context = ScanContext {
-        engine: &engine,
-        exceptions: &config.exceptions,
-        today: exceptions::today(),
-        walk: WalkOptions::default(),
-        helm_values: Vec::new(),
-    };
+    let context = ScanContext::for_cluster(&engine, &config.exceptions);
     let progress = progress::Progress::start();
     let audited = audit::audit(&runtime, &cluster, &options, &context, None, &|batch| {
         progress.read(batch);
@@ -134,17 +127,7 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         timings,
     } = audited.map_err(|e| anyhow!("{e}"))?;
 
-    let failing = report
-        .findings
-        .iter()
-        .any(|f| f.finding.waiver.is_none() && fail_on.fails(f.finding.severity));
-    let code = if !report.errors.is_empty() && !args.allow_partial {
-        EXIT_ERROR
-    } else if failing {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    };
+    let code = verdict(&report, fail_on, !args.allow_partial);
     match write_outputs(&outputs, &report, &write) {
         Err(error) if is_broken_pipe(&error) => {}
         result => result?,

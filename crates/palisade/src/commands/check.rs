@@ -97,6 +97,22 @@ pub(crate) struct Prepared {
     pub write: WriteOptions,
 }
 
+/// The exit code of a run: 2 when input could not be read (unless `errors_fail` is false), 1
+/// when an unwaived finding is at or above the threshold, else 0.
+pub(crate) fn verdict(report: &palisade_report::Report, fail_on: FailOn, errors_fail: bool) -> u8 {
+    let failing = report
+        .findings
+        .iter()
+        .any(|f| f.finding.waiver.is_none() && fail_on.fails(f.finding.severity));
+    if errors_fail && !report.errors.is_empty() {
+        super::EXIT_ERROR
+    } else if failing {
+        super::EXIT_FINDINGS
+    } else {
+        super::EXIT_CLEAN
+    }
+}
+
 impl CheckArgs {
     /// Reads the configuration (from `config_start` up, unless one is named or none wanted)
     /// and applies the arguments over it.

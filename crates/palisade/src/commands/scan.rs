@@ -8,12 +8,13 @@ use clap::Args;
 use palisade::baseline;
 use palisade::pipeline::{self, ScanContext};
 use palisade_model::loader::{InputArg, WalkOptions};
+use palisade_rules::config::FailOn;
 use palisade_rules::{Engine, Severity, exceptions};
 
-use super::check::{CheckArgs, Prepared};
+use super::check::{CheckArgs, Prepared, verdict};
+use super::is_broken_pipe;
 use super::output::{OutputSpec, write_outputs};
 use super::report_file::write_report_file;
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, is_broken_pipe};
 
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
@@ -108,18 +109,12 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     }
 
     // Writing a baseline accepts what is found; only unreadable input fails that run.
-    let failing = args.write_baseline.is_none()
-        && report
-            .findings
-            .iter()
-            .any(|f| f.finding.waiver.is_none() && fail_on.fails(f.finding.severity));
-    let code = if !report.errors.is_empty() {
-        EXIT_ERROR
-    } else if failing {
-        EXIT_FINDINGS
+    let threshold = if args.write_baseline.is_some() {
+        FailOn::Never
     } else {
-        EXIT_CLEAN
+        fail_on
     };
+    let code = verdict(&report, threshold, true);
     match write_outputs(&outputs, &report, &options) {
         // `palisade scan . | head` under `pipefail`: the reader stopped, the verdict stands.
         Err(error) if is_broken_pipe(&error) => {}

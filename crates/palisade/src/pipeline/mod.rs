@@ -82,6 +82,19 @@ pub struct ScanContext<'a> {
     pub helm_values: Vec<std::path::PathBuf>,
 }
 
+impl<'a> ScanContext<'a> {
+    /// For objects that come from a cluster, not from files: no walk, no charts.
+    pub fn for_cluster(engine: &'a Engine, exceptions: &'a Exceptions) -> Self {
+        Self {
+            engine,
+            exceptions,
+            today: exceptions::today(),
+            walk: loader::WalkOptions::default(),
+            helm_values: Vec::new(),
+        }
+    }
+}
+
 /// Scans the inputs with no exceptions (benchmarks and tests).
 pub fn scan(inputs: &[InputArg], engine: &Engine) -> Report {
     let exceptions = Exceptions::default();

@@ -11,10 +11,9 @@ use std::time::{Duration, Instant};
 use palisade::audit;
 use palisade::pipeline::ScanContext;
 use palisade_cluster::{Cluster, ReadOptions, Target, WANTED};
-use palisade_model::loader::WalkOptions;
 use palisade_report::{OpenReportsOptions, render_metrics};
+use palisade_rules::Engine;
 use palisade_rules::config::Config;
-use palisade_rules::{Engine, exceptions};
 use palisade_webhook::metrics::Metrics;
 
 /// Starts the loop on a thread of its own; the first audit runs `first_after` after start.
@@ -84,13 +83,7 @@ fn once(
         settings.kube_version = cluster.server_version().and_then(audit::minor_version);
     }
     let engine = Engine::new(settings);
-    let context = ScanContext {
-        engine: &engine,
-        exceptions: &config.exceptions,
-        today: exceptions::today(),
-        walk: WalkOptions::default(),
-        helm_values: Vec::new(),
-    };
+    let context = ScanContext::for_cluster(&engine, &config.exceptions);
     let options = ReadOptions {
         // Not Secrets: the service account is not granted them (see `palisade install`).
         kinds: WANTED
