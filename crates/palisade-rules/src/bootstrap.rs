@@ -1,52 +1,71 @@
 //! Kubernetes' own RBAC defaults, which every cluster has and an export of one holds: the
-//! `cluster-admin` ClusterRole and its binding to `system:masters`. The RBAC rules would report
-//! each of them many times over for what is by design the cluster's superuser; they are
-//! recognised by name, the `kubernetes.io/bootstrapping: rbac-defaults` label and their exact
-//! content together, so that a look-alike gets every finding a role of its own would.
+//! `cluster-admin` ClusterRole and its binding to `system:masters`, the `system:*` roles of the
+//! control plane's components and controllers, and the user-facing `admin`, `edit` and `view`.
+//! The RBAC rules would report them many times over for what is by design; they are recognised
+//! by name, the `kubernetes.io/bootstrapping: rbac-defaults` label and their exact content
+//! together, so that a look-alike, or a default someone edited, gets every finding a role of
+//! its own would.
+//!
+//! The content is data read from a fresh API server (`data/bootstrap-rbac.json`, written by
+//! `testenv/cluster/bootstrap-rbac.sh`); a default that differs in another Kubernetes version
+//! is reported as any other role.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use palisade_model::Object;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-/// Whether `object` is one of the bootstrap RBAC defaults this module knows, as the API server
-/// creates it.
+/// The defaults by kind, namespace and name, each with its content.
+static DEFAULTS: LazyLock<HashMap<(String, String, String), Value>> = LazyLock::new(|| {
+    let data: Value =
+        serde_json::from_str(include_str!("../data/bootstrap-rbac.json")).unwrap_or(Value::Null);
+    data.get("objects")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let field = |key: &str| entry.get(key).and_then(Value::as_str).unwrap_or("");
+            let key = (
+                field("kind").to_string(),
+                field("namespace").to_string(),
+                field("name").to_string(),
+            );
+            (!key.0.is_empty()).then(|| (key, entry.clone()))
+        })
+        .collect()
+});
+
+/// The fields that make a default what it is: a role's rules (or, when a controller aggregates
+/// them, its aggregation rule), a binding's role and subjects.
+const CONTENT: [&str; 4] = ["aggregationRule", "rules", "roleRef", "subjects"];
+
+/// Whether `object` is one of Kubernetes' own RBAC defaults, as the API server creates it.
 pub fn is_bootstrap_default(object: &Object) -> bool {
     let labelled = object
         .labels()
         .and_then(|l| l.get("kubernetes.io/bootstrapping"))
         .and_then(Value::as_str)
         == Some("rbac-defaults");
-    if !labelled
-        || object.group() != "rbac.authorization.k8s.io"
-        || object.name() != "cluster-admin"
-    {
+    if !labelled || object.group() != "rbac.authorization.k8s.io" {
         return false;
     }
-    let value = &object.value;
-    match object.kind.as_str() {
-        "ClusterRole" => {
-            value.get("rules")
-                == Some(&json!([
-                    {"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]},
-                    {"nonResourceURLs": ["*"], "verbs": ["*"]},
-                ]))
-                && value.get("aggregationRule").is_none()
+    let key = (
+        object.kind.clone(),
+        object.namespace().unwrap_or("").to_string(),
+        object.name().to_string(),
+    );
+    let Some(default) = DEFAULTS.get(&key) else {
+        return false;
+    };
+    let aggregated = default.get("aggregationRule").is_some();
+    CONTENT.iter().all(|field| {
+        // An aggregated role's rules are whatever the controller collected: the rule decides.
+        if aggregated && *field == "rules" {
+            return true;
         }
-        "ClusterRoleBinding" => {
-            value.get("roleRef")
-                == Some(&json!({
-                    "apiGroup": "rbac.authorization.k8s.io",
-                    "kind": "ClusterRole",
-                    "name": "cluster-admin",
-                }))
-                && value.get("subjects")
-                    == Some(&json!([{
-                        "apiGroup": "rbac.authorization.k8s.io",
-                        "kind": "Group",
-                        "name": "system:masters",
-                    }]))
-        }
-        _ => false,
-    }
+        object.value.get(*field) == default.get(*field)
+    })
 }
 
 #[cfg(test)]
@@ -54,6 +73,7 @@ mod tests {
     use crate::test_support::object;
 
     use super::*;
+    use serde_json::json;
 
     fn role(labels: Value, rules: Value) -> Object {
         object(json!({
@@ -89,5 +109,64 @@ mod tests {
             {"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "system:masters"},
             {"kind": "ServiceAccount", "name": "ci", "namespace": "ci"},
         ]))));
+    }
+
+    #[test]
+    fn the_control_planes_roles_and_the_aggregated_ones_are_recognised_by_content() {
+        let label = json!({"kubernetes.io/bootstrapping": "rbac-defaults"});
+        let scheduler = DEFAULTS
+            .get(&(
+                "ClusterRole".into(),
+                String::new(),
+                "system:kube-scheduler".into(),
+            ))
+            .expect("the data has the scheduler's role");
+        let as_served = |name: &str, content: &Value| {
+            let mut value = json!({
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                "metadata": {"name": name, "labels": label},
+            });
+            for field in CONTENT {
+                if let Some(v) = content.get(field) {
+                    value[field] = v.clone();
+                }
+            }
+            object(value)
+        };
+        assert!(is_bootstrap_default(&as_served(
+            "system:kube-scheduler",
+            scheduler
+        )));
+        // The same content under another name is a role of its own.
+        assert!(!is_bootstrap_default(&as_served(
+            "scheduler-copy",
+            scheduler
+        )));
+        // An edited default is reported.
+        let mut edited = scheduler.clone();
+        edited["rules"][0]["verbs"] = json!(["*"]);
+        assert!(!is_bootstrap_default(&as_served(
+            "system:kube-scheduler",
+            &edited
+        )));
+        // `admin` is aggregated: whatever rules the controller collected, its rule decides.
+        let admin = DEFAULTS
+            .get(&("ClusterRole".into(), String::new(), "admin".into()))
+            .expect("the data has admin");
+        let mut collected = admin.clone();
+        collected["rules"] =
+            json!([{"apiGroups": ["example.com"], "resources": ["widgets"], "verbs": ["*"]}]);
+        assert!(is_bootstrap_default(&as_served("admin", &collected)));
+    }
+
+    #[test]
+    fn the_data_holds_every_kind_of_default() {
+        let kinds: std::collections::BTreeSet<&str> =
+            DEFAULTS.keys().map(|(kind, _, _)| kind.as_str()).collect();
+        assert_eq!(
+            kinds.into_iter().collect::<Vec<_>>(),
+            ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"]
+        );
+        assert!(DEFAULTS.len() > 100, "{}", DEFAULTS.len());
     }
 }

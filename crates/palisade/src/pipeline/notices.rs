@@ -58,11 +58,18 @@ pub(super) fn patches(patches: &[Patch]) -> impl Iterator<Item = Notice> + '_ {
 /// At most one notice for Kubernetes' own RBAC defaults, at the first of them.
 pub(super) fn bootstrap(found: &[(String, Notice)]) -> Option<Notice> {
     let (_, first) = found.first()?;
-    let names: Vec<&str> = found.iter().map(|(name, _)| name.as_str()).collect();
+    // A cluster has about 140 of them: name a few, count the rest.
+    const NAMED: usize = 4;
+    let mut names: Vec<&str> = found.iter().map(|(name, _)| name.as_str()).collect();
+    names.sort_unstable();
+    let listed = if names.len() > NAMED {
+        format!("{} and {} more", names[..NAMED].join(", "), names.len() - NAMED)
+    } else {
+        names.join(", ")
+    };
     Some(Notice {
         message: format!(
-            "Kubernetes' own RBAC defaults ({}), recognised by name, label and content, are the cluster's superuser by design; the rbac rules do not report them",
-            names.join(", ")
+            "Kubernetes' own RBAC defaults ({listed}), recognised by name, label and content, grant what the control plane needs by design; the rbac rules do not report them"
         ),
         ..first.clone()
     })
