@@ -63,7 +63,11 @@ pub(super) fn bootstrap(found: &[(String, Notice)]) -> Option<Notice> {
     let mut names: Vec<&str> = found.iter().map(|(name, _)| name.as_str()).collect();
     names.sort_unstable();
     let listed = if names.len() > NAMED {
-        format!("{} and {} more", names[..NAMED].join(", "), names.len() - NAMED)
+        format!(
+            "{} and {} more",
+            names[..NAMED].join(", "),
+            names.len() - NAMED
+        )
     } else {
         names.join(", ")
     };
