@@ -12,6 +12,17 @@ use rayon::iter::{ParallelBridge as _, ParallelIterator as _};
 
 use crate::pipeline::{self, CheckedBatch, ScanContext};
 
+/// Why an audit gave no report.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// The cluster could not be read at all.
+    #[error(transparent)]
+    Cluster(#[from] ClusterError),
+    /// The thread checking the pages stopped: no finding can be trusted to be complete.
+    #[error("checking the cluster's objects failed; no report was made")]
+    Checking,
+}
+
 /// An audit's report and what was read.
 #[derive(Debug)]
 pub struct Audited {
@@ -40,7 +51,8 @@ pub struct Timings {
 /// `None`); `on_page` sees each page as it arrives (a progress display).
 ///
 /// # Errors
-/// When discovery fails; gaps after that are input errors in the report.
+/// When discovery fails, or the checking thread stops; gaps after that are input errors in the
+/// report.
 pub fn audit(
     runtime: &tokio::runtime::Runtime,
     cluster: &Cluster,
@@ -48,7 +60,7 @@ pub fn audit(
     context: &ScanContext<'_>,
     pool: Option<&rayon::ThreadPool>,
     on_page: &(dyn Fn(&Batch) + Sync),
-) -> Result<Audited, ClusterError> {
+) -> Result<Audited, AuditError> {
     let started = Instant::now();
     let checking = AtomicU64::new(0);
     let (sender, receiver) = mpsc::channel::<Batch>();
@@ -80,8 +92,8 @@ pub fn audit(
         (reading, checker.join())
     });
     let reading = reading?;
-    // A panic in a rule is caught per object by the engine; an empty result is the fallback.
-    let batches = batches.unwrap_or_default();
+    // An empty report here would be a silent pass.
+    let batches = batches.map_err(|_| AuditError::Checking)?;
     let read_at = started.elapsed();
     let set_started = Instant::now();
     let mut report = pipeline::report_of(batches, context);
