@@ -11,9 +11,9 @@ use palisade::audit::{self, Audited};
 use palisade::pipeline::ScanContext;
 use palisade_cluster::{Cluster, ReadOptions, Reading, Target};
 use palisade_report::{OpenReportsOptions, Report};
-use palisade_rules::{Engine, Severity};
+use palisade_rules::Engine;
 
-use super::check::{CheckArgs, Prepared, verdict};
+use super::check::{CheckArgs, Prepared, severity_counts, verdict};
 use super::output::{now, write_outputs};
 use super::report_file::write_report_file;
 use super::{EXIT_ERROR, is_broken_pipe};
@@ -170,13 +170,7 @@ pub(crate) fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
 /// The line on standard error after every audit: what was read and found, and what was not.
 fn summary(report: &Report, reading: &Reading, cluster: &Cluster) -> String {
     let summary = report.summary();
-    let by_severity: Vec<String> = Severity::ALL
-        .iter()
-        .filter_map(|s| {
-            let count = summary.by_severity.get(s).copied().unwrap_or(0);
-            (count > 0).then(|| format!("{count} {s}"))
-        })
-        .collect();
+    let by_severity = severity_counts(&summary);
     let read: usize = reading.listed.iter().map(|(_, n)| n).sum();
     let mut line = format!(
         "palisade: audited {} ({}): {} objects read, {} checked, {} finding{}",
@@ -188,7 +182,7 @@ fn summary(report: &Report, reading: &Reading, cluster: &Cluster) -> String {
         if summary.findings == 1 { "" } else { "s" }
     );
     if !by_severity.is_empty() {
-        line.push_str(&format!(" ({})", by_severity.join(", ")));
+        line.push_str(&format!(" ({by_severity})"));
     }
     if summary.waived > 0 {
         line.push_str(&format!(", {} waived", summary.waived));

@@ -113,6 +113,19 @@ pub(crate) fn verdict(report: &palisade_report::Report, fail_on: FailOn, errors_
     }
 }
 
+/// `2 critical, 5 high`: the severities that have findings, most severe first (empty when none),
+/// for the summary lines on standard error.
+pub(crate) fn severity_counts(summary: &palisade_report::Summary) -> String {
+    Severity::ALL
+        .iter()
+        .filter_map(|s| {
+            let count = summary.by_severity.get(s).copied().unwrap_or(0);
+            (count > 0).then(|| format!("{count} {s}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl CheckArgs {
     /// Reads the configuration (from `config_start` up, unless one is named or none wanted)
     /// and applies the arguments over it.

@@ -9,9 +9,9 @@ use palisade::baseline;
 use palisade::pipeline::{self, ScanContext};
 use palisade_model::loader::{InputArg, WalkOptions};
 use palisade_rules::config::FailOn;
-use palisade_rules::{Engine, Severity, exceptions};
+use palisade_rules::{Engine, exceptions};
 
-use super::check::{CheckArgs, Prepared, verdict};
+use super::check::{CheckArgs, Prepared, severity_counts, verdict};
 use super::is_broken_pipe;
 use super::output::{OutputSpec, write_outputs};
 use super::report_file::write_report_file;
@@ -129,20 +129,14 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
 /// What a CI log shows when every report went to a file: the counts, and where to look.
 fn one_line_summary(report: &palisade_report::Report, outputs: &OutputSpec) -> String {
     let summary = report.summary();
-    let by_severity: Vec<String> = Severity::ALL
-        .iter()
-        .filter_map(|s| {
-            let count = summary.by_severity.get(s).copied().unwrap_or(0);
-            (count > 0).then(|| format!("{count} {s}"))
-        })
-        .collect();
+    let by_severity = severity_counts(&summary);
     let mut line = format!(
         "palisade: {} finding{}",
         summary.findings,
         if summary.findings == 1 { "" } else { "s" }
     );
     if !by_severity.is_empty() {
-        line.push_str(&format!(" ({})", by_severity.join(", ")));
+        line.push_str(&format!(" ({by_severity})"));
     }
     line.push_str(&format!(
         " in {} objects from {} files",

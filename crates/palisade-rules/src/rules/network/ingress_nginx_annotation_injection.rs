@@ -64,10 +64,7 @@ declare_rule! {
 const BREAKS_OUT: &[char] = &['\n', '\r', ';', '{', '}'];
 
 fn check(ingress: &Object, _settings: &Settings, out: &mut Vec<Violation>) {
-    if !matches!(ingress.group(), "networking.k8s.io" | "extensions") {
-        return;
-    }
-    let Some(annotations) = ingress.annotations() else {
+    let Some(annotations) = super::ingress_annotations(ingress) else {
         return;
     };
     for (key, value) in annotations {

@@ -25,6 +25,17 @@ pub(crate) fn is_whole_address_space(cidr: &str) -> bool {
     address.parse::<std::net::IpAddr>().is_ok() && prefix.parse::<u8>() == Ok(0)
 }
 
+/// The annotations of an Ingress (`networking.k8s.io` or the old `extensions`), which
+/// ingress-nginx reads as configuration; `None` for any other object.
+fn ingress_annotations(
+    object: &palisade_model::Object,
+) -> Option<&serde_json::Map<String, serde_json::Value>> {
+    if !matches!(object.group(), "networking.k8s.io" | "extensions") {
+        return None;
+    }
+    object.annotations()
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_whole_address_space;
