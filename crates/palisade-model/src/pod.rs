@@ -1,69 +1,41 @@
 //! `PodSpecView`: the pod spec inside any object that runs pods, with pointers to every part.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::object::Object;
 use crate::pointer;
 
-/// Where the pod template sits in each kind that has one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum TemplatePath {
-    /// `Pod`: `/spec`, metadata at `/metadata`.
-    Pod,
-    /// Controllers: `/spec/template/spec`.
-    Template,
-    /// `CronJob`: `/spec/jobTemplate/spec/template/spec`.
-    CronJob,
-    /// `PodTemplate`: `/template/spec`.
-    PodTemplate,
-}
-
-impl TemplatePath {
-    fn for_object(object: &Object) -> Option<Self> {
-        let group = object.group();
-        let path = match (object.kind.as_str(), group) {
-            ("Pod", "") => Self::Pod,
-            ("PodTemplate", "") => Self::PodTemplate,
-            ("ReplicationController", "") => Self::Template,
-            ("Deployment" | "ReplicaSet" | "DaemonSet", "apps" | "extensions") => Self::Template,
-            ("StatefulSet", "apps") => Self::Template,
-            ("Job", "batch") => Self::Template,
-            ("CronJob", "batch") => Self::CronJob,
-            _ => return None,
-        };
-        Some(path)
-    }
-
-    fn metadata_pointer(self) -> &'static str {
-        match self {
-            Self::Pod => "/metadata",
-            Self::Template => "/spec/template/metadata",
-            Self::CronJob => "/spec/jobTemplate/spec/template/metadata",
-            Self::PodTemplate => "/template/metadata",
-        }
-    }
-
-    fn spec_pointer(self) -> &'static str {
-        match self {
-            Self::Pod => "/spec",
-            Self::Template => "/spec/template/spec",
-            Self::CronJob => "/spec/jobTemplate/spec/template/spec",
-            Self::PodTemplate => "/template/spec",
-        }
-    }
-}
-
-static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+pub(crate) static EMPTY: std::sync::LazyLock<Map<String, Value>> =
+    std::sync::LazyLock::new(Map::new);
 
 /// The pod spec of an object, with its pod metadata (where annotations such as the AppArmor
 /// and seccomp ones live).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PodSpecView<'a> {
     pub object: &'a Object,
     spec: &'a Map<String, Value>,
     metadata: &'a Map<String, Value>,
-    path: TemplatePath,
+    spec_pointer: Arc<str>,
+    metadata_pointer: Arc<str>,
+    overlay: bool,
+    lists: &'static [(ContainerKind, &'static str)],
 }
+
+/// The container lists of a pod spec.
+pub(crate) const POD_LISTS: &[(ContainerKind, &str)] = &[
+    (ContainerKind::Init, "initContainers"),
+    (ContainerKind::Regular, "containers"),
+    (ContainerKind::Ephemeral, "ephemeralContainers"),
+];
+
+/// The container lists of a Tekton task spec: its steps and sidecars run as the containers of
+/// one pod.
+pub(crate) const TEKTON_LISTS: &[(ContainerKind, &str)] = &[
+    (ContainerKind::Regular, "steps"),
+    (ContainerKind::Regular, "sidecars"),
+];
 
 /// Which list a container comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -126,26 +98,39 @@ impl<'a> ContainerView<'a> {
 }
 
 impl<'a> PodSpecView<'a> {
-    /// The pod spec of `object`, if its kind runs pods and the spec is a mapping. A spec that
-    /// is absent or `null` is an empty one, as the API server decodes it: the pod metadata
-    /// (annotations) is still there to judge.
+    /// The first pod spec of `object` in the built-in table of pod templates (see
+    /// [`crate::PodTemplates`]; rules get every pod spec, from the configured table, through
+    /// their settings).
     pub fn of(object: &'a Object) -> Option<Self> {
-        let path = TemplatePath::for_object(object)?;
-        let spec = match object.value.pointer(path.spec_pointer()) {
-            None | Some(Value::Null) => &*EMPTY,
-            Some(spec) => spec.as_object()?,
-        };
-        let metadata = object
-            .value
-            .pointer(path.metadata_pointer())
-            .and_then(Value::as_object)
-            .unwrap_or(&EMPTY);
-        Some(Self {
+        crate::PodTemplates::built_in()
+            .views(object)
+            .into_iter()
+            .next()
+    }
+
+    pub(crate) fn new(
+        object: &'a Object,
+        spec: &'a Map<String, Value>,
+        metadata: &'a Map<String, Value>,
+        (spec_pointer, metadata_pointer): (Arc<str>, Arc<str>),
+        overlay: bool,
+        lists: &'static [(ContainerKind, &'static str)],
+    ) -> Self {
+        Self {
             object,
             spec,
             metadata,
-            path,
-        })
+            spec_pointer,
+            metadata_pointer,
+            overlay,
+            lists,
+        }
+    }
+
+    /// Whether this spec is merged by an operator into a pod template of its own (a Prometheus
+    /// resource, a Tekton task): what it sets can be judged, what it leaves out cannot.
+    pub fn is_overlay(&self) -> bool {
+        self.overlay
     }
 
     pub fn spec(&self) -> &'a Map<String, Value> {
@@ -153,16 +138,15 @@ impl<'a> PodSpecView<'a> {
     }
 
     /// Pointer to the pod spec in the object.
-    pub fn spec_pointer(&self) -> &'static str {
-        self.path.spec_pointer()
+    pub fn spec_pointer(&self) -> &str {
+        &self.spec_pointer
     }
 
     /// Pointer to a field of the pod spec, e.g. `&["securityContext", "runAsNonRoot"]`.
     pub fn pointer_to(&self, path: &[&str]) -> String {
-        path.iter()
-            .fold(self.path.spec_pointer().to_string(), |p, key| {
-                pointer::join(&p, key)
-            })
+        path.iter().fold(self.spec_pointer.to_string(), |p, key| {
+            pointer::join(&p, key)
+        })
     }
 
     pub fn get(&self, path: &[&str]) -> Option<&'a Value> {
@@ -179,8 +163,8 @@ impl<'a> PodSpecView<'a> {
         self.metadata
     }
 
-    pub fn metadata_pointer(&self) -> &'static str {
-        self.path.metadata_pointer()
+    pub fn metadata_pointer(&self) -> &str {
+        &self.metadata_pointer
     }
 
     pub fn annotations(&self) -> Option<&'a Map<String, Value>> {
@@ -193,10 +177,7 @@ impl<'a> PodSpecView<'a> {
 
     /// Pointer to one annotation of the pod template.
     pub fn annotation_pointer(&self, key: &str) -> String {
-        pointer::join(
-            &format!("{}/annotations", self.path.metadata_pointer()),
-            key,
-        )
+        pointer::join(&format!("{}/annotations", self.metadata_pointer), key)
     }
 
     /// `spec.os.name`, when set.
@@ -209,15 +190,10 @@ impl<'a> PodSpecView<'a> {
     /// Admission then judges it); an entry of another type is skipped.
     pub fn containers(&self) -> impl Iterator<Item = ContainerView<'a>> + 'a {
         let spec = self.spec;
-        let spec_pointer = self.path.spec_pointer();
-        [
-            ContainerKind::Init,
-            ContainerKind::Regular,
-            ContainerKind::Ephemeral,
-        ]
-        .into_iter()
-        .flat_map(move |kind| {
-            let list = spec.get(kind.field()).and_then(Value::as_array);
+        let spec_pointer = self.spec_pointer.clone();
+        self.lists.iter().flat_map(move |&(kind, field)| {
+            let list = spec.get(field).and_then(Value::as_array);
+            let spec_pointer = spec_pointer.clone();
             list.into_iter()
                 .flatten()
                 .enumerate()
@@ -233,15 +209,20 @@ impl<'a> PodSpecView<'a> {
                         index,
                         name,
                         value,
-                        pointer: format!("{spec_pointer}/{}/{index}", kind.field()),
+                        pointer: format!("{spec_pointer}/{field}/{index}"),
                     })
                 })
         })
     }
 
+    /// The fields of the spec that hold containers, with the kind of each.
+    pub fn container_lists(&self) -> &'static [(ContainerKind, &'static str)] {
+        self.lists
+    }
+
     /// The pod's volumes with their pointers.
     pub fn volumes(&self) -> impl Iterator<Item = (usize, &'a Map<String, Value>, String)> + 'a {
-        let spec_pointer = self.path.spec_pointer();
+        let spec_pointer = self.spec_pointer.clone();
         self.spec
             .get("volumes")
             .and_then(Value::as_array)
@@ -329,10 +310,10 @@ mod tests {
     }
 
     #[test]
-    fn kinds_outside_their_group_have_no_pod_spec() {
+    fn kinds_outside_their_group_are_custom_resources_read_only_by_shape() {
         let file = load_str(
             "x.yaml",
-            "apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: x}\nspec: {template: {spec: {containers: []}}}\n",
+            "apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: x}\nspec: {template: {spec: {}}}\n",
         );
         assert!(PodSpecView::of(&file.objects[0]).is_none());
     }

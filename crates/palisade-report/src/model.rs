@@ -82,7 +82,7 @@ pub struct CheckedObject {
 pub struct Notice {
     /// `expired-exception`, `unused-exception`, `skipped-link`, or one about an inline
     /// exception: `inline-exception-unknown-rule`, `inline-exception-without-reason`,
-    /// `inline-exception-not-on-pods`; or `baseline`, `chart-not-rendered`, `kustomize-patch`, `bootstrap-rbac`.
+    /// `inline-exception-not-on-pods`; or `baseline`, `chart-not-rendered`, `kustomize-patch`, `bootstrap-rbac`; or `malformed-object`, `unknown-kind`.
     pub kind: &'static str,
     pub file: String,
     pub line: Option<u32>,
@@ -90,7 +90,7 @@ pub struct Notice {
 }
 
 /// Every kind of [`Notice`], as the JSON report's `notices[].type` and its schema name them.
-pub const NOTICE_KINDS: [&str; 10] = [
+pub const NOTICE_KINDS: [&str; 12] = [
     "expired-exception",
     "unused-exception",
     "skipped-link",
@@ -101,6 +101,8 @@ pub const NOTICE_KINDS: [&str; 10] = [
     "chart-not-rendered",
     "kustomize-patch",
     "bootstrap-rbac",
+    "malformed-object",
+    "unknown-kind",
 ];
 
 /// Everything one scan produced.

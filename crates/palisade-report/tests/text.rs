@@ -132,3 +132,43 @@ fn an_audit_names_objects_by_cluster_path_and_counts_pods() {
         TextOptions::default()
     ));
 }
+
+#[test]
+fn many_unknown_kinds_fold_into_one_warning_unless_verbose() {
+    let notice = |kind: &str, line| palisade_report::Notice {
+        kind: "unknown-kind",
+        file: "crs.yaml".to_string(),
+        line: Some(line),
+        message: format!(
+            "{kind} (example.com/v1): not a kind Palisade knows, so no rule checked 1 object."
+        ),
+    };
+    let mut report = palisade_report::Report {
+        notices: ["Alpha", "Beta", "Gamma", "Delta", "Epsilon"]
+            .iter()
+            .zip(1..)
+            .map(|(kind, line)| notice(kind, line))
+            .collect(),
+        ..Default::default()
+    };
+    let folded = render_text(&report, TextOptions::default());
+    assert!(
+        folded.contains("crs.yaml:1: warning: 5 kinds Palisade does not know were not checked: Alpha (example.com/v1), Beta (example.com/v1), Gamma (example.com/v1) and 2 more"),
+        "{folded}"
+    );
+    assert!(!folded.contains("Epsilon"), "{folded}");
+    let verbose = TextOptions {
+        color: false,
+        verbose: true,
+    };
+    let listed = render_text(&report, verbose);
+    assert_eq!(
+        listed.matches("not a kind Palisade knows").count(),
+        5,
+        "{listed}"
+    );
+
+    report.notices.truncate(3);
+    let few = render_text(&report, TextOptions::default());
+    assert_eq!(few.matches("not a kind Palisade knows").count(), 3, "{few}");
+}

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use palisade_model::{Object, ObjectRef, PodSpecView};
+use palisade_model::{Object, ObjectRef, PodSpecView, PodTemplates};
 
 use crate::finding::{Finding, Violation};
 use crate::pss::{PssLevel, PssProfile, PssVersion};
@@ -26,6 +26,8 @@ pub struct Settings {
     /// Codes of rules that do not run. By default, the rules of the categories that are off
     /// by default (see [`Category::on_by_default`]).
     pub disabled: HashSet<&'static str>,
+    /// Where objects keep their pod specs: the built-in table and the configured locations.
+    pub pod_templates: Arc<PodTemplates>,
     /// Findings kept per rule and object; the rest are only counted
     /// ([`ObjectResult::omitted_under`]). The admission webhook bounds the memory of one review
     /// with it (a pod with 10,000 containers has tens of thousands of findings); `None` keeps all.
@@ -40,6 +42,7 @@ impl Default for Settings {
             kube_version: None,
             severity_overrides: HashMap::new(),
             disabled: off_by_default(),
+            pod_templates: Arc::new(PodTemplates::default()),
             max_findings_per_rule: None,
         }
     }
@@ -132,7 +135,7 @@ impl Engine {
             overrides: self.pss_overrides.clone(),
             ..ObjectResult::default()
         };
-        let pod = PodSpecView::of(object);
+        let pods = self.settings.pod_templates.views(object);
         let object_ref = object.object_ref();
         let mut violations = Vec::new();
         let bootstrap = crate::bootstrap::is_bootstrap_default(object);
@@ -142,12 +145,17 @@ impl Engine {
             }
             match &rule.check {
                 Check::Pss(check) => {
-                    if let Some(pod) = &pod {
+                    // An overlay is judged on what it sets: the baseline checks report
+                    // only what is there, the restricted ones also what is missing.
+                    for pod in pods
+                        .iter()
+                        .filter(|p| !p.is_overlay() || check.level == PssLevel::Baseline)
+                    {
                         self.evaluate_pss(rule, check, pod, &object_ref, profile, &mut result.pss);
                     }
                 }
                 Check::Pod(check) => {
-                    if let Some(pod) = &pod {
+                    for pod in pods.iter().filter(|p| !p.is_overlay()) {
                         check(pod, &self.settings, &mut violations);
                     }
                 }
@@ -180,17 +188,30 @@ impl Engine {
                 kinds, workloads, ..
             } => {
                 kinds.contains(&object.kind.as_str())
-                    || (*workloads
-                        && *has_pod_spec.get_or_init(|| PodSpecView::of(object).is_some()))
+                    || (*workloads && *has_pod_spec.get_or_init(|| self.runs_pods(object)))
             }
             _ => false,
         })
     }
 
+    /// Whether the object has a pod spec of its own, not only an overlay.
+    pub fn runs_pods(&self, object: &Object) -> bool {
+        self.settings
+            .pod_templates
+            .views(object)
+            .iter()
+            .any(|p| !p.is_overlay())
+    }
+
+    /// Every pod spec of an object, overlays included.
+    pub fn pod_specs<'a>(&self, object: &'a Object) -> Vec<PodSpecView<'a>> {
+        self.settings.pod_templates.views(object)
+    }
+
     /// Runs the set rules over the whole input. Each finding comes with the index of the object
     /// it is about.
     pub fn evaluate_set(&self, objects: &[Object]) -> Vec<(usize, Finding)> {
-        let snapshot = Snapshot::new(objects);
+        let snapshot = Snapshot::new(objects, &self.settings.pod_templates);
         let mut out = Vec::new();
         let mut violations = Vec::new();
         for &rule in &self.rules {

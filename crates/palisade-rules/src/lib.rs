@@ -10,6 +10,7 @@ pub mod exceptions;
 mod finding;
 pub mod names;
 pub mod pss;
+pub mod recognised;
 pub mod reference;
 mod registry;
 mod rule;

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use palisade_model::Object;
+use palisade_model::{Object, PodSpecView, PodTemplates};
 
 use crate::finding::Violation;
 
@@ -13,6 +13,7 @@ use crate::finding::Violation;
 #[derive(Debug)]
 pub struct Snapshot<'a> {
     objects: &'a [Object],
+    templates: &'a PodTemplates,
     by_kind: HashMap<&'a str, Vec<usize>>,
     by_namespace_kind: HashMap<&'a str, HashMap<&'a str, Vec<usize>>>,
 }
@@ -25,7 +26,8 @@ pub struct SetViolation {
 }
 
 impl<'a> Snapshot<'a> {
-    pub fn new(objects: &'a [Object]) -> Self {
+    /// The snapshot of `objects`, whose pod specs are where `templates` says.
+    pub fn new(objects: &'a [Object], templates: &'a PodTemplates) -> Self {
         let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut by_namespace_kind: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();
         for (i, object) in objects.iter().enumerate() {
@@ -41,6 +43,7 @@ impl<'a> Snapshot<'a> {
         }
         Self {
             objects,
+            templates,
             by_kind,
             by_namespace_kind,
         }
@@ -76,11 +79,17 @@ impl<'a> Snapshot<'a> {
         indexes.iter().map(move |&i| (i, &objects[i]))
     }
 
-    /// Objects that run pods (those with a `PodSpecView`), with their indexes.
-    pub fn workloads(&self) -> impl Iterator<Item = (usize, palisade_model::PodSpecView<'a>)> + '_ {
-        self.objects
-            .iter()
-            .enumerate()
-            .filter_map(|(i, o)| palisade_model::PodSpecView::of(o).map(|pod| (i, pod)))
+    /// The pod specs of objects that run pods, with the objects' indexes (an object with
+    /// several, such as a Volcano job's tasks, comes once for each). Overlays are left out:
+    /// the pods they shape belong to an operator, and what they leave out says nothing.
+    pub fn workloads(&self) -> impl Iterator<Item = (usize, PodSpecView<'a>)> + '_ {
+        let templates = self.templates;
+        self.objects.iter().enumerate().flat_map(move |(i, o)| {
+            templates
+                .views(o)
+                .into_iter()
+                .filter(|pod| !pod.is_overlay())
+                .map(move |pod| (i, pod))
+        })
     }
 }

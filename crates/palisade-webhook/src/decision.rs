@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use kube_core::admission::{AdmissionResponse, Operation};
-use palisade_model::Object;
+use palisade_model::{Object, PodTemplates};
 use palisade_rules::config::WebhookMode;
 use palisade_rules::exceptions::{self, IGNORE_ANNOTATION};
 use palisade_rules::{Finding, PssProfile, RuleDef};
@@ -148,7 +148,7 @@ pub fn decide(policy: &Policy, request: Request, today: &str) -> Decision {
         .unwrap_or_else(|| policy.default_profile());
     // Exceptions cost a walk of the pod spec per finding; skip them when none can apply.
     let exceptions = policy.exceptions();
-    let annotated = exceptions::has_ignore_annotation(object);
+    let annotated = exceptions::has_ignore_annotation(object, exceptions.pod_templates());
     let may_be_waived = !exceptions.is_empty() || (policy.honours_inline_exceptions() && annotated);
     let result = policy.engine().evaluate_under(object, profile);
     let omitted: Vec<(&'static RuleDef, WebhookMode, usize)> = result
@@ -172,7 +172,12 @@ pub fn decide(policy: &Policy, request: Request, today: &str) -> Decision {
         })
         .collect();
     let notes = if annotated {
-        inline_notes(object, request.namespace.as_deref(), &findings)
+        inline_notes(
+            object,
+            request.namespace.as_deref(),
+            &findings,
+            exceptions.pod_templates(),
+        )
     } else {
         Vec::new()
     };
@@ -254,8 +259,13 @@ const MAX_INLINE_NOTES: usize = 5;
 /// What the client should know about the object's `palisade.dev/ignore` annotations: names
 /// that are no rule, a missing reason, an annotation on a workload's own metadata that its
 /// pods will not carry, and rules it names that the configuration does not let it waive here.
-fn inline_notes(object: &Object, namespace: Option<&str>, findings: &[Judged]) -> Vec<String> {
-    let mut notes: Vec<String> = exceptions::problems(object)
+fn inline_notes(
+    object: &Object,
+    namespace: Option<&str>,
+    findings: &[Judged],
+    templates: &PodTemplates,
+) -> Vec<String> {
+    let mut notes: Vec<String> = exceptions::problems(object, templates)
         .into_iter()
         .map(|p| p.message)
         .collect();
@@ -265,14 +275,14 @@ fn inline_notes(object: &Object, namespace: Option<&str>, findings: &[Judged]) -
             .filter(|j| j.mode.is_some())
             .map(|j| &j.finding)
     };
-    if unwaived().any(|f| exceptions::misplaced_on_workload(f, object)) {
+    if unwaived().any(|f| exceptions::misplaced_on_workload(f, object, templates)) {
         notes.push(format!(
             "{IGNORE_ANNOTATION} on the {}'s own metadata does not reach its pods: put it on spec.template.metadata.annotations",
             object.kind
         ));
     }
     let mut refused: Vec<&str> = unwaived()
-        .filter(|f| exceptions::inline_waiver(f, object).is_some())
+        .filter(|f| exceptions::inline_waiver(f, object, templates).is_some())
         .map(|f| f.rule.name)
         .collect();
     refused.sort_unstable();

@@ -111,7 +111,9 @@ impl Policy {
                         .webhook
                         .inline_exceptions
                         .permits(namespace, finding.rule.code);
-                permitted.then(|| inline_waiver(finding, object)).flatten()
+                permitted
+                    .then(|| inline_waiver(finding, object, self.exceptions.pod_templates()))
+                    .flatten()
             })
     }
 

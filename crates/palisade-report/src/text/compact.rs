@@ -13,7 +13,7 @@ use super::{TextOptions, summary_line, write_diagnostics, write_skipped};
 pub fn render_compact(report: &Report, options: TextOptions) -> String {
     let style = Style { on: options.color };
     let mut out = String::new();
-    write_diagnostics(&mut out, report, &style);
+    write_diagnostics(&mut out, report, &style, options.verbose);
     for f in report
         .findings
         .iter()

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use palisade_rules::Severity;
 
-use crate::model::{FileLocation, Report, ReportFinding};
+use crate::model::{FileLocation, Notice, Report, ReportFinding};
 use caret::{Mark, mark, write_quote};
 pub use compact::render_compact;
 use style::{Style, clean, plural, position};
@@ -33,7 +33,7 @@ const TABLES_FROM: usize = 5;
 pub fn render_text(report: &Report, options: TextOptions) -> String {
     let style = Style { on: options.color };
     let mut out = String::new();
-    write_diagnostics(&mut out, report, &style);
+    write_diagnostics(&mut out, report, &style, options.verbose);
     if !report.errors.is_empty() || !report.notices.is_empty() {
         out.push('\n');
     }
@@ -59,13 +59,23 @@ pub fn render_text(report: &Report, options: TextOptions) -> String {
     out
 }
 
-/// Input errors and configuration notices, one line each.
-pub(crate) fn write_diagnostics(out: &mut String, report: &Report, style: &Style) {
+/// Input errors and configuration notices, one line each; kinds nobody checked in one line
+/// when there are many, unless `verbose` (a repository of custom resources names dozens).
+pub(crate) fn write_diagnostics(out: &mut String, report: &Report, style: &Style, verbose: bool) {
     for error in &report.errors {
         let at = position(&error.path, error.line, error.column);
         style.diagnostic(out, &clean(&at), ("1;31", "error:"), &clean(&error.message));
     }
+    let unknown: Vec<&Notice> = report
+        .notices
+        .iter()
+        .filter(|n| n.kind == UNKNOWN_KIND)
+        .collect();
+    let fold = !verbose && unknown.len() > UNKNOWN_KINDS_LISTED;
     for notice in &report.notices {
+        if fold && notice.kind == UNKNOWN_KIND {
+            continue;
+        }
         let at = position(&notice.file, notice.line, None);
         style.diagnostic(
             out,
@@ -74,7 +84,25 @@ pub(crate) fn write_diagnostics(out: &mut String, report: &Report, style: &Style
             &clean(&notice.message),
         );
     }
+    if let (true, Some(first)) = (fold, unknown.first()) {
+        let kinds: Vec<&str> = unknown
+            .iter()
+            .map(|n| n.message.split(':').next().unwrap_or_default())
+            .collect();
+        let message = format!(
+            "{} kinds Palisade does not know were not checked: {} and {} more (--verbose lists each, with its objects)",
+            kinds.len(),
+            kinds[..UNKNOWN_KINDS_LISTED].join(", "),
+            kinds.len() - UNKNOWN_KINDS_LISTED
+        );
+        let at = position(&first.file, first.line, None);
+        style.diagnostic(out, &clean(&at), ("1;33", "warning:"), &clean(&message));
+    }
 }
+
+/// The notice kind of objects nobody checked, and how many such kinds are named in one line.
+const UNKNOWN_KIND: &str = "unknown-kind";
+const UNKNOWN_KINDS_LISTED: usize = 3;
 
 /// Skipped documents one by one (`--verbose`).
 pub(crate) fn write_skipped(out: &mut String, report: &Report, style: &Style) {

@@ -18,6 +18,7 @@ use crate::rule::{RuleDef, Severity};
 
 mod discover;
 mod inline;
+mod templates;
 mod webhook;
 pub use discover::discover;
 pub use inline::InlineExceptions;
@@ -120,6 +121,8 @@ struct Options {
     exclude: Option<Vec<Spanned<String>>>,
     /// How `palisade serve` acts on findings.
     webhook: Option<WebhookOptions>,
+    /// Where custom resources keep their pod specs, beside the built-in table.
+    pod_templates: Option<Vec<Spanned<templates::PodTemplateOptions>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -284,7 +287,9 @@ impl Validator<'_> {
             };
         }
         settings.trusted_registries = options.trusted_registries.unwrap_or_default();
+        settings.pod_templates = self.pod_templates(options.pod_templates)?;
         let mut exceptions = Exceptions::new(options.allow_inline_exceptions.unwrap_or(true));
+        exceptions.set_pod_templates(settings.pod_templates.clone());
         for (index, entry) in options.exceptions.into_iter().flatten().enumerate() {
             exceptions.push(self.exception(index, entry)?);
         }

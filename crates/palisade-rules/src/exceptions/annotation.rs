@@ -7,7 +7,7 @@
 //! pod it creates, where nobody looks. With the template as the place, `scan`, the webhook's
 //! decision on the Deployment and its decisions on the pods all agree.
 
-use palisade_model::{Object, PodSpecView, pointer};
+use palisade_model::{Object, PodSpecView, PodTemplates, pointer};
 use serde_json::{Map, Value};
 
 use crate::finding::{Finding, Waiver, WaiverSource};
@@ -31,22 +31,28 @@ pub struct AnnotationProblem {
 }
 
 /// The annotations that decide whether a finding at `pointer` is waived, and the pointer to
-/// the metadata holding them.
-fn governing<'a>(object: &'a Object, at: &str) -> (Option<&'a Map<String, Value>>, &'static str) {
-    if let Some(pod) = PodSpecView::of(object)
-        && let Some(root) = template_root(&pod)
-        && at
-            .strip_prefix(root)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    {
-        return (pod.annotations(), pod.metadata_pointer());
+/// the metadata holding them: those of the pod template the finding is in, else the object's.
+fn governing<'a>(
+    object: &'a Object,
+    at: &str,
+    templates: &PodTemplates,
+) -> (Option<&'a Map<String, Value>>, String) {
+    for pod in templates.views(object) {
+        if let Some(root) = template_root(&pod)
+            && at
+                .strip_prefix(root)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        {
+            return (pod.annotations(), pod.metadata_pointer().to_string());
+        }
     }
-    (object.annotations(), "/metadata")
+    (object.annotations(), "/metadata".to_string())
 }
 
 /// Pointer to the pod template of an object that has one (`/spec/template` of a Deployment);
-/// `None` for a Pod, which is its own pod.
-fn template_root(pod: &PodSpecView<'_>) -> Option<&'static str> {
+/// `None` for a Pod, which is its own pod, and where the pods' metadata is not the template's
+/// (a Prometheus resource's `podMetadata`).
+fn template_root<'p>(pod: &'p PodSpecView<'_>) -> Option<&'p str> {
     pod.metadata_pointer()
         .strip_suffix("/metadata")
         .filter(|root| !root.is_empty())
@@ -59,8 +65,12 @@ fn entries(listed: &str) -> impl Iterator<Item = &str> {
 
 /// The waiver the governing `palisade.dev/ignore` annotation gives a finding, if it names the
 /// finding's rule (by code, name or category) or `all`.
-pub fn inline_waiver(finding: &Finding, object: &Object) -> Option<Waiver> {
-    let (annotations, _) = governing(object, &finding.pointer);
+pub fn inline_waiver(
+    finding: &Finding,
+    object: &Object,
+    templates: &PodTemplates,
+) -> Option<Waiver> {
+    let (annotations, _) = governing(object, &finding.pointer, templates);
     waiver_from(annotations?, finding.rule)
 }
 
@@ -87,10 +97,10 @@ fn waiver_from(annotations: &Map<String, Value>, rule: &RuleDef) -> Option<Waive
 
 /// Whether a finding inside a workload's pod template would have been waived by the
 /// workload's own annotation, which does not count there (its pods do not carry it).
-pub fn misplaced_on_workload(finding: &Finding, object: &Object) -> bool {
-    let (_, metadata) = governing(object, &finding.pointer);
+pub fn misplaced_on_workload(finding: &Finding, object: &Object, templates: &PodTemplates) -> bool {
+    let (_, metadata) = governing(object, &finding.pointer, templates);
     metadata != "/metadata"
-        && inline_waiver(finding, object).is_none()
+        && inline_waiver(finding, object, templates).is_none()
         && object
             .annotations()
             .and_then(|a| waiver_from(a, finding.rule))
@@ -98,23 +108,24 @@ pub fn misplaced_on_workload(finding: &Finding, object: &Object) -> bool {
 }
 
 /// Whether the object or its pod template carries `palisade.dev/ignore`.
-pub fn has_ignore_annotation(object: &Object) -> bool {
+pub fn has_ignore_annotation(object: &Object, templates: &PodTemplates) -> bool {
     object
         .annotations()
         .is_some_and(|a| a.contains_key(IGNORE_ANNOTATION))
-        || PodSpecView::of(object)
-            .and_then(|pod| pod.annotations())
-            .is_some_and(|a| a.contains_key(IGNORE_ANNOTATION))
+        || templates.views(object).iter().any(|pod| {
+            pod.annotations()
+                .is_some_and(|a| a.contains_key(IGNORE_ANNOTATION))
+        })
 }
 
 /// What is wrong with the object's inline exceptions: names that are no rule, code or
 /// category (they waive nothing), and lists without a reason.
-pub fn problems(object: &Object) -> Vec<AnnotationProblem> {
-    let mut places = vec![(object.annotations(), "/metadata")];
-    if let Some(pod) = PodSpecView::of(object)
-        && template_root(&pod).is_some()
-    {
-        places.push((pod.annotations(), pod.metadata_pointer()));
+pub fn problems(object: &Object, templates: &PodTemplates) -> Vec<AnnotationProblem> {
+    let mut places = vec![(object.annotations(), "/metadata".to_string())];
+    for pod in templates.views(object) {
+        if template_root(&pod).is_some() {
+            places.push((pod.annotations(), pod.metadata_pointer().to_string()));
+        }
     }
     let mut out = Vec::new();
     for (annotations, metadata) in places {

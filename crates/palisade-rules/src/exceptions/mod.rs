@@ -4,9 +4,10 @@
 //! is itself reported, and an exception that matches nothing is reported as unused, so the list
 //! cannot silently rot.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use palisade_model::{Object, PodSpecView};
+use palisade_model::{Object, PodTemplates};
 
 use crate::finding::{Finding, Waiver, WaiverSource};
 
@@ -80,6 +81,9 @@ pub struct Exceptions {
     list: Vec<Exception>,
     used: Vec<AtomicBool>,
     allow_inline: bool,
+    /// Where objects keep their pod specs, to tell which container or pod template a finding
+    /// is in (the configuration's table).
+    pod_templates: Arc<PodTemplates>,
 }
 
 /// No exceptions; inline annotations are honoured, as with a configuration that does not say.
@@ -95,7 +99,17 @@ impl Exceptions {
             list: Vec::new(),
             used: Vec::new(),
             allow_inline,
+            pod_templates: Arc::new(PodTemplates::default()),
         }
+    }
+
+    /// Reads pod specs where `templates` says (the configuration's `pod-templates`).
+    pub fn set_pod_templates(&mut self, templates: Arc<PodTemplates>) {
+        self.pod_templates = templates;
+    }
+
+    pub fn pod_templates(&self) -> &PodTemplates {
+        &self.pod_templates
     }
 
     pub fn push(&mut self, exception: Exception) {
@@ -120,7 +134,7 @@ impl Exceptions {
     pub fn waiver_for(&self, finding: &Finding, object: &Object, today: &str) -> Option<Waiver> {
         self.configured_waiver(finding, object, today).or_else(|| {
             if self.allow_inline {
-                inline_waiver(finding, object)
+                inline_waiver(finding, object, &self.pod_templates)
             } else {
                 None
             }
@@ -134,7 +148,7 @@ impl Exceptions {
         object: &Object,
         today: &str,
     ) -> Option<Waiver> {
-        let container = container_of(object, &finding.pointer);
+        let container = container_of(object, &finding.pointer, &self.pod_templates);
         let matching = self.list.iter().find(|e| {
             e.rules.contains(&finding.rule.code)
                 && e.expires.as_deref().is_none_or(|date| date >= today)
@@ -202,9 +216,14 @@ impl Exceptions {
 }
 
 /// The container (name, image) a pointer is inside, if any.
-fn container_of(object: &Object, pointer: &str) -> Option<(String, String)> {
-    let pod = PodSpecView::of(object)?;
-    pod.containers()
+fn container_of(
+    object: &Object,
+    pointer: &str,
+    templates: &PodTemplates,
+) -> Option<(String, String)> {
+    let pods = templates.views(object);
+    pods.iter()
+        .flat_map(|pod| pod.containers())
         .find(|c| {
             pointer == c.pointer
                 || pointer

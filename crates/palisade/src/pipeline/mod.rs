@@ -13,7 +13,7 @@ use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use palisade_model::loader::{self, InputArg, LoadError, LoadedFile, Source};
-use palisade_model::{Object, PodSpecView, TemplateSource};
+use palisade_model::{Object, TemplateSource};
 use palisade_report::{
     CheckedObject, FileLocation, InputError, Notice, QuotableLine, Report, ReportFinding, Skipped,
 };
@@ -67,6 +67,8 @@ struct FileOutcome {
     notices: Vec<Notice>,
     /// Kubernetes' own RBAC defaults met, with where they are: the RBAC rules skip them.
     bootstrap: Vec<(String, Notice)>,
+    /// Objects of kinds Palisade does not know, by kind, with where they are.
+    unrecognised: Vec<(String, Notice)>,
 }
 
 /// What a scan needs besides the inputs.
@@ -204,6 +206,11 @@ fn finish(mut outcomes: Vec<FileOutcome>, context: &ScanContext<'_>, report: &mu
         .flat_map(|o| std::mem::take(&mut o.bootstrap))
         .collect();
     report.notices.extend(notices::bootstrap(&bootstrap));
+    let unrecognised: Vec<(String, Notice)> = outcomes
+        .iter_mut()
+        .flat_map(|o| std::mem::take(&mut o.unrecognised))
+        .collect();
+    report.notices.extend(notices::unrecognised(unrecognised));
     for outcome in outcomes {
         report.objects += outcome.objects;
         retained.extend(outcome.retained);
@@ -361,7 +368,21 @@ fn scan_object(
             },
         ));
     }
-    let has_pod_spec = PodSpecView::of(object).is_some();
+    let templates = &*engine.settings().pod_templates;
+    notices::malformed(object, templates, path, &mut outcome.notices);
+    if !engine.recognises(object) {
+        let location = locate_shown(object, "", path);
+        outcome.unrecognised.push((
+            format!("{} ({})", object.kind, object.api_version),
+            Notice {
+                kind: "unknown-kind",
+                file: location.path.to_string(),
+                line: location.has_line().then_some(location.line),
+                message: String::new(),
+            },
+        ));
+    }
+    let has_pod_spec = !engine.pod_specs(object).is_empty();
     outcome.checked.push(CheckedObject {
         object: object.object_ref(),
         location: Some(locate_shown(object, "", path)),
@@ -374,7 +395,7 @@ fn scan_object(
     });
     let mut result = engine.evaluate(object);
     let mut locations = HashMap::new();
-    let annotated = exceptions::has_ignore_annotation(object);
+    let annotated = exceptions::has_ignore_annotation(object, templates);
     let mut misplaced = false;
     for finding in result.all_findings_mut() {
         finding.waiver = context
@@ -383,7 +404,7 @@ fn scan_object(
         misplaced |= annotated
             && finding.waiver.is_none()
             && context.exceptions.allow_inline()
-            && exceptions::misplaced_on_workload(finding, object);
+            && exceptions::misplaced_on_workload(finding, object, templates);
         let location = locations
             .entry(finding.pointer.clone())
             .or_insert_with(|| locate(object, &finding.pointer, path));
@@ -395,7 +416,7 @@ fn scan_object(
         }
     }
     if annotated && context.exceptions.allow_inline() {
-        notices::inline(object, path, misplaced, &mut outcome.notices);
+        notices::inline(object, templates, path, misplaced, &mut outcome.notices);
     }
     if !result.findings.is_empty() || result.has_pss_findings() {
         let namespace = object.namespace().map(str::to_string);

@@ -4,15 +4,21 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use palisade_model::Object;
 use palisade_model::loader::Patch;
+use palisade_model::{Object, PodTemplates};
 use palisade_report::Notice;
 use palisade_rules::exceptions::{self, Exceptions};
 
 use super::locate_shown;
 
 /// Notices about an object's `palisade.dev/ignore` annotations, where they are written.
-pub(super) fn inline(object: &Object, path: &Arc<str>, misplaced: bool, out: &mut Vec<Notice>) {
+pub(super) fn inline(
+    object: &Object,
+    templates: &PodTemplates,
+    path: &Arc<str>,
+    misplaced: bool,
+    out: &mut Vec<Notice>,
+) {
     let notice = |kind, pointer: &str, message| {
         let location = locate_shown(object, pointer, path);
         Notice {
@@ -22,7 +28,7 @@ pub(super) fn inline(object: &Object, path: &Arc<str>, misplaced: bool, out: &mu
             message,
         }
     };
-    for problem in exceptions::problems(object) {
+    for problem in exceptions::problems(object, templates) {
         out.push(notice(problem.kind, &problem.pointer, problem.message));
     }
     if misplaced {
@@ -77,6 +83,52 @@ pub(super) fn bootstrap(found: &[(String, Notice)]) -> Option<Notice> {
         ),
         ..first.clone()
     })
+}
+
+/// One notice per structural fault that kept rules from reading part of an object.
+pub(super) fn malformed(
+    object: &Object,
+    templates: &PodTemplates,
+    path: &Arc<str>,
+    out: &mut Vec<Notice>,
+) {
+    for problem in templates.problems(object) {
+        let location = locate_shown(object, &problem.pointer, path);
+        out.push(Notice {
+            kind: "malformed-object",
+            file: location.path.to_string(),
+            line: location.has_line().then_some(location.line),
+            message: format!("{}: {}", object.object_ref(), problem.message),
+        });
+    }
+}
+
+/// One notice per kind Palisade does not know, at its first object, with how many there are.
+pub(super) fn unrecognised(mut found: Vec<(String, Notice)>) -> Vec<Notice> {
+    // Input order, so that "the first" is the first the user wrote.
+    let mut by_kind: Vec<(String, Notice, usize)> = Vec::new();
+    for (kind, notice) in found.drain(..) {
+        match by_kind.iter_mut().find(|(k, _, _)| *k == kind) {
+            Some((_, _, count)) => *count += 1,
+            None => by_kind.push((kind, notice, 1)),
+        }
+    }
+    by_kind
+        .into_iter()
+        .map(|(kind, first, count)| {
+            let objects = if count == 1 {
+                "1 object".to_string()
+            } else {
+                format!("{count} objects (this is the first)")
+            };
+            Notice {
+                message: format!(
+                    "{kind}: not a kind Palisade knows, so no rule checked {objects}. If it runs pods, say where its pod spec is under `pod-templates` in .palisade.yaml"
+                ),
+                ..first
+            }
+        })
+        .collect()
 }
 
 /// Expired exceptions, and those that matched nothing.

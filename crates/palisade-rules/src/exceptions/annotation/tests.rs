@@ -47,10 +47,17 @@ fn findings_in_a_pod_template_are_governed_by_the_template() {
         ),
     ];
     for (object, at, expected) in cases {
-        assert_eq!(governing(object, at).1, expected, "{at}");
+        assert_eq!(
+            governing(object, at, PodTemplates::built_in()).1,
+            expected,
+            "{at}"
+        );
     }
     let pod = object_of_kind("v1", "Pod");
-    assert_eq!(governing(&pod, "/spec/containers/0").1, "/metadata");
+    assert_eq!(
+        governing(&pod, "/spec/containers/0", PodTemplates::built_in()).1,
+        "/metadata"
+    );
 }
 
 fn object_of_kind(api_version: &str, kind: &str) -> Object {
@@ -64,17 +71,28 @@ fn the_template_annotation_waives_and_the_workloads_own_does_not() {
         json!({IGNORE_ANNOTATION: "pss-privileged", IGNORE_REASON_ANNOTATION: "node agent"}),
     );
     let finding = privileged_finding(&on_template);
-    let waiver = inline_waiver(&finding, &on_template).expect("waived");
+    let waiver = inline_waiver(&finding, &on_template, PodTemplates::built_in()).expect("waived");
     assert_eq!(waiver.reason, "node agent");
-    assert!(!misplaced_on_workload(&finding, &on_template));
+    assert!(!misplaced_on_workload(
+        &finding,
+        &on_template,
+        PodTemplates::built_in()
+    ));
 
     let on_workload = deployment(
         json!({IGNORE_ANNOTATION: "pss-privileged", IGNORE_REASON_ANNOTATION: "node agent"}),
         json!({}),
     );
     let finding = privileged_finding(&on_workload);
-    assert_eq!(inline_waiver(&finding, &on_workload), None);
-    assert!(misplaced_on_workload(&finding, &on_workload));
+    assert_eq!(
+        inline_waiver(&finding, &on_workload, PodTemplates::built_in()),
+        None
+    );
+    assert!(misplaced_on_workload(
+        &finding,
+        &on_workload,
+        PodTemplates::built_in()
+    ));
 }
 
 #[test]
@@ -88,12 +106,18 @@ fn categories_codes_names_and_all_waive() {
     ] {
         let object = deployment(json!({}), json!({IGNORE_ANNOTATION: listed}));
         let finding = privileged_finding(&object);
-        assert!(inline_waiver(&finding, &object).is_some(), "{listed}");
+        assert!(
+            inline_waiver(&finding, &object, PodTemplates::built_in()).is_some(),
+            "{listed}"
+        );
     }
     for listed in ["images", "pss-privileged-x", ""] {
         let object = deployment(json!({}), json!({IGNORE_ANNOTATION: listed}));
         let finding = privileged_finding(&object);
-        assert!(inline_waiver(&finding, &object).is_none(), "{listed}");
+        assert!(
+            inline_waiver(&finding, &object, PodTemplates::built_in()).is_none(),
+            "{listed}"
+        );
     }
 }
 
@@ -103,8 +127,8 @@ fn unknown_names_and_missing_reasons_are_problems_where_they_are_written() {
         json!({IGNORE_ANNOTATION: "pss-priviledged", IGNORE_REASON_ANNOTATION: "agent"}),
         json!({IGNORE_ANNOTATION: "images,nonsense-rule"}),
     );
-    assert!(has_ignore_annotation(&object));
-    let found = problems(&object);
+    assert!(has_ignore_annotation(&object, PodTemplates::built_in()));
+    let found = problems(&object, PodTemplates::built_in());
     let summary: Vec<(&str, &str)> = found.iter().map(|p| (p.kind, p.pointer.as_str())).collect();
     assert_eq!(
         summary,
@@ -137,6 +161,6 @@ fn unknown_names_and_missing_reasons_are_problems_where_they_are_written() {
     );
 
     let clean = deployment(json!({}), json!({}));
-    assert!(!has_ignore_annotation(&clean));
-    assert_eq!(problems(&clean), []);
+    assert!(!has_ignore_annotation(&clean, PodTemplates::built_in()));
+    assert_eq!(problems(&clean, PodTemplates::built_in()), []);
 }

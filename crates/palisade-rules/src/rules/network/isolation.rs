@@ -321,6 +321,7 @@ mod tests {
     use super::*;
     use crate::snapshot::Snapshot;
     use crate::test_support::object;
+    use palisade_model::PodTemplates;
 
     /// Whether the policies select a pod labelled `app: web` with ServiceAccount `web` in
     /// `namespace`, the Namespace `shop` being labelled `env: prod`.
@@ -330,7 +331,7 @@ mod tests {
             "apiVersion": "v1", "kind": "Namespace",
             "metadata": {"name": "shop", "labels": {"env": "prod"}},
         })));
-        let snapshot = Snapshot::new(&objects);
+        let snapshot = Snapshot::new(&objects, PodTemplates::built_in());
         let isolation = Isolation::new(&snapshot);
         let labels = json!({"app": "web"});
         isolation.selects(&Pod {
@@ -589,7 +590,7 @@ mod tests {
             object(calico("app ==")),
             object(global(json!({"namespaceSelector": 7}))),
         ];
-        let snapshot = Snapshot::new(&objects);
+        let snapshot = Snapshot::new(&objects, PodTemplates::built_in());
         let isolation = Isolation::new(&snapshot);
         let found: Vec<(usize, &str)> = isolation
             .unreadable
