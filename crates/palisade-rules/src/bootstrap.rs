@@ -40,6 +40,12 @@ static DEFAULTS: LazyLock<HashMap<(String, String, String), Value>> = LazyLock::
 /// them, its aggregation rule), a binding's role and subjects.
 const CONTENT: [&str; 4] = ["aggregationRule", "rules", "roleRef", "subjects"];
 
+/// Whether Kubernetes creates an RBAC object of this kind, namespace (`""` for cluster
+/// scope) and name in every cluster: a binding may refer to it without the input holding it.
+pub fn is_bootstrap_name(kind: &str, namespace: &str, name: &str) -> bool {
+    DEFAULTS.contains_key(&(kind.to_string(), namespace.to_string(), name.to_string()))
+}
+
 /// Whether `object` is one of Kubernetes' own RBAC defaults, as the API server creates it.
 pub fn is_bootstrap_default(object: &Object) -> bool {
     let labelled = object

@@ -187,7 +187,7 @@ impl Engine {
             Check::Set {
                 kinds, workloads, ..
             } => {
-                kinds.contains(&object.kind.as_str())
+                crate::rule::set_reads(kinds, object)
                     || (*workloads && *has_pod_spec.get_or_init(|| self.runs_pods(object)))
             }
             _ => false,

@@ -23,5 +23,5 @@ pub use engine::{Engine, ObjectResult, Settings};
 pub use finding::{Finding, Violation, Waiver, WaiverSource};
 pub use pss::{PssLevel, PssProfile, PssVersion};
 pub use registry::{RULES, find_rule};
-pub use rule::{Category, Check, PssCheck, RuleDef, Severity};
+pub use rule::{CUSTOM_RESOURCES, Category, Check, PssCheck, RuleDef, Severity};
 pub use snapshot::{SetViolation, Snapshot};

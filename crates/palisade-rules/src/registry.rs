@@ -50,6 +50,7 @@ pub static RULES: &[&RuleDef] = &[
     &identity::service_account_token_automount::RULE,
     &identity::default_service_account::RULE,
     &identity::service_account_automount_enabled::RULE,
+    &identity::service_account_missing::RULE,
     // -- secrets --
     &secrets::secret_in_env_literal::RULE,
     &secrets::secret_in_configmap::RULE,
@@ -66,6 +67,9 @@ pub static RULES: &[&RuleDef] = &[
     &network::ingress_nginx_annotation_injection::RULE,
     &network::ingress_wildcard_host::RULE,
     &network::ingress_duplicate_host::RULE,
+    &network::service_selects_no_pods::RULE,
+    &network::ingress_backend_missing::RULE,
+    &network::network_policy_selects_no_pods::RULE,
     // -- namespaces --
     &namespaces::default_namespace::RULE,
     &namespaces::namespace_missing_pss_label::RULE,
@@ -84,6 +88,7 @@ pub static RULES: &[&RuleDef] = &[
     &rbac::anonymous_binding::RULE,
     &rbac::user_direct_binding::RULE,
     &rbac::default_service_account_binding::RULE,
+    &rbac::binding_role_missing::RULE,
     // -- api-lifecycle --
     &api_lifecycle::deprecated_api_version::RULE,
     // -- reliability (off by default) --

@@ -147,12 +147,25 @@ pub enum Check {
         check: fn(&Object, &Settings, &mut Vec<Violation>),
     },
     /// Called once with the whole input. Set rules read the listed kinds (and workloads, when
-    /// `workloads` is true) and report on objects by their index in the snapshot.
+    /// `workloads` is true) and report on objects by their index in the snapshot. The kind
+    /// [`CUSTOM_RESOURCES`] stands for every object of an API group Kubernetes does not serve.
     Set {
         kinds: &'static [&'static str],
         workloads: bool,
         check: fn(&Snapshot<'_>, &Settings, &mut Vec<SetViolation>),
     },
+}
+
+/// In a set rule's `kinds`: every custom resource. Operators turn them into pods the input
+/// does not show, so a rule about what the input's pods are (a Service selecting none of
+/// them) must know where operators are at work.
+pub const CUSTOM_RESOURCES: &str = "*";
+
+/// Whether a set rule's `kinds` reads this object.
+pub(crate) fn set_reads(kinds: &[&str], object: &Object) -> bool {
+    kinds.contains(&object.kind.as_str())
+        || (kinds.contains(&CUSTOM_RESOURCES)
+            && !palisade_model::kinds::is_built_in_group(object.group()))
 }
 
 impl Check {
@@ -163,7 +176,7 @@ impl Check {
             Self::Object { kinds, .. } => kinds.is_empty() || kinds.contains(&object.kind.as_str()),
             Self::Set {
                 kinds, workloads, ..
-            } => (*workloads && has_pod_spec) || kinds.contains(&object.kind.as_str()),
+            } => (*workloads && has_pod_spec) || set_reads(kinds, object),
         }
     }
 }

@@ -16,6 +16,8 @@ pub struct Snapshot<'a> {
     templates: &'a PodTemplates,
     by_kind: HashMap<&'a str, Vec<usize>>,
     by_namespace_kind: HashMap<&'a str, HashMap<&'a str, Vec<usize>>>,
+    /// The namespaces (`None`: none named) holding custom resources.
+    custom_resources_in: std::collections::HashSet<Option<&'a str>>,
 }
 
 /// A violation found on one object of the snapshot (by its index).
@@ -30,8 +32,12 @@ impl<'a> Snapshot<'a> {
     pub fn new(objects: &'a [Object], templates: &'a PodTemplates) -> Self {
         let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut by_namespace_kind: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();
+        let mut custom_resources_in = std::collections::HashSet::new();
         for (i, object) in objects.iter().enumerate() {
             by_kind.entry(object.kind.as_str()).or_default().push(i);
+            if !palisade_model::kinds::is_built_in_group(object.group()) {
+                custom_resources_in.insert(object.namespace());
+            }
             if let Some(ns) = object.namespace() {
                 by_namespace_kind
                     .entry(ns)
@@ -46,6 +52,7 @@ impl<'a> Snapshot<'a> {
             templates,
             by_kind,
             by_namespace_kind,
+            custom_resources_in,
         }
     }
 
@@ -77,6 +84,13 @@ impl<'a> Snapshot<'a> {
             .and_then(|kinds| kinds.get(kind))
             .map_or(&[], Vec::as_slice);
         indexes.iter().map(move |&i| (i, &objects[i]))
+    }
+
+    /// Whether the input holds custom resources in this namespace (`None`: objects that name
+    /// none). Set rules that read them say so with [`crate::CUSTOM_RESOURCES`] in their kinds;
+    /// for the others this is always false.
+    pub fn has_custom_resources(&self, namespace: Option<&str>) -> bool {
+        self.custom_resources_in.contains(&namespace)
     }
 
     /// The pod specs of objects that run pods, with the objects' indexes (an object with

@@ -251,7 +251,7 @@ fn github_annotations_are_capped_with_a_notice() {
         "the fifty most severe (critical, high, medium) are errors and warnings"
     );
     assert!(
-        commands[50].starts_with("::notice title=palisade%3A 46 more not annotated::"),
+        commands[50].starts_with("::notice title=palisade%3A 47 more not annotated::"),
         "{}",
         commands[50]
     );

@@ -3,6 +3,7 @@
 mod calico_selector;
 mod default_deny;
 pub(crate) mod egress_to_internet_allowed;
+pub(crate) mod ingress_backend_missing;
 pub(crate) mod ingress_duplicate_host;
 pub(crate) mod ingress_nginx_annotation_injection;
 pub(crate) mod ingress_nginx_snippet_annotation;
@@ -10,11 +11,13 @@ pub(crate) mod ingress_no_tls;
 pub(crate) mod ingress_wildcard_host;
 mod isolation;
 pub(crate) mod namespace_missing_default_deny;
+pub(crate) mod network_policy_selects_no_pods;
 pub(crate) mod policy;
 pub(crate) mod selector;
 pub(crate) mod service_external_ips;
 pub(crate) mod service_load_balancer;
 pub(crate) mod service_node_port;
+pub(crate) mod service_selects_no_pods;
 pub(crate) mod workload_not_network_isolated;
 
 /// Whether a CIDR covers the whole IPv4 or IPv6 address space (`0.0.0.0/0`, `::/0`).

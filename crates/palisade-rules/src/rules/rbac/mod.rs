@@ -2,10 +2,12 @@
 //!
 //! RBAC001–RBAC008 and RBAC013 judge the entries of Roles' and ClusterRoles' `rules` and also report the
 //! bindings in the input that grant them (`role_check`); RBAC009–RBAC012 judge bindings alone,
-//! so they apply whether or not the bound role is in the input.
+//! so they apply whether or not the bound role is in the input; RBAC014 relates bindings to the
+//! roles the input holds.
 
 pub(crate) mod anonymous_binding;
 mod binding;
+pub(crate) mod binding_role_missing;
 pub(crate) mod cluster_admin_binding;
 pub(crate) mod csr_approve;
 pub(crate) mod default_service_account_binding;
