@@ -151,19 +151,6 @@ impl Parser<'_> {
         }
     }
 
-    /// Consumes a keyword (`in`, `not`, `with`, ...) only when no key character follows it.
-    fn eat_word(&mut self, word: &str) -> bool {
-        self.skip_space();
-        let rest = self.rest();
-        let follows = rest.get(word.len()..).and_then(|r| r.chars().next());
-        if rest.starts_with(word) && !follows.is_some_and(is_key_char) {
-            self.at += word.len();
-            true
-        } else {
-            false
-        }
-    }
-
     fn expect(&mut self, token: &str) -> Result<(), SelectorError> {
         if self.eat(token) {
             Ok(())
@@ -207,15 +194,17 @@ impl Parser<'_> {
             self.expect(")")?;
             return Ok(inner);
         }
-        for (call, selector) in [("all", Selector::All), ("global", Selector::Global)] {
+        // As Calico's tokenizer: a call's `(` follows its name at once; `has (x)` is the key
+        // `has` followed by a parenthesis, which is an error.
+        for (call, selector) in [("all(", Selector::All), ("global(", Selector::Global)] {
             let start = self.at;
-            if self.eat_word(call) && self.eat("(") && self.eat(")") {
+            if self.eat(call) && self.eat(")") {
                 return Ok(selector);
             }
             self.at = start;
         }
         let start = self.at;
-        if self.eat_word("has") && self.eat("(") {
+        if self.eat("has(") {
             let key = self.key()?;
             self.expect(")")?;
             return Ok(Selector::Has(key));
@@ -224,6 +213,8 @@ impl Parser<'_> {
         self.comparison()
     }
 
+    /// After a key, Calico's tokenizer reads an operator by its first letters, with no word
+    /// boundary: `a notin {...}` and `a startswith "x"` are valid.
     fn comparison(&mut self) -> Result<Selector, SelectorError> {
         let key = self.key()?;
         if self.eat("==") {
@@ -232,29 +223,26 @@ impl Parser<'_> {
         if self.eat("!=") {
             return Ok(Selector::NotEquals(key, self.string()?));
         }
-        if self.eat_word("in") {
-            return Ok(Selector::In(key, self.set()?));
-        }
-        if self.eat_word("not") {
-            if self.eat_word("in") {
-                return Ok(Selector::NotIn(key, self.set()?));
-            }
-            return Err(self.unexpected());
-        }
-        if self.eat_word("contains") {
+        if self.eat("contains") {
             return Ok(Selector::Contains(key, self.string()?));
         }
-        if self.eat_word("starts") {
-            if self.eat_word("with") {
-                return Ok(Selector::StartsWith(key, self.string()?));
+        for (first, second) in ["starts", "ends", "not"]
+            .into_iter()
+            .zip(["with", "with", "in"])
+        {
+            if self.eat(first) {
+                if !self.eat(second) {
+                    return Err(self.unexpected());
+                }
+                return Ok(match first {
+                    "starts" => Selector::StartsWith(key, self.string()?),
+                    "ends" => Selector::EndsWith(key, self.string()?),
+                    _ => Selector::NotIn(key, self.set()?),
+                });
             }
-            return Err(self.unexpected());
         }
-        if self.eat_word("ends") {
-            if self.eat_word("with") {
-                return Ok(Selector::EndsWith(key, self.string()?));
-            }
-            return Err(self.unexpected());
+        if self.eat("in") {
+            return Ok(Selector::In(key, self.set()?));
         }
         Err(self.unexpected())
     }
@@ -293,12 +281,16 @@ impl Parser<'_> {
         if self.eat("}") {
             return Ok(values);
         }
+        // As Calico: a comma may end the list (`{'a',}`), but not stand alone (`{,}`).
         loop {
             values.push(self.string()?);
             if self.eat("}") {
                 return Ok(values);
             }
             self.expect(",")?;
+            if self.eat("}") {
+                return Ok(values);
+            }
         }
     }
 }
@@ -371,13 +363,32 @@ mod tests {
     }
 
     #[test]
-    fn keywords_need_a_boundary() {
-        // `index` is a key that starts with `in`, `hasher` one that starts with `has`.
-        let pod = [("index", "1"), ("hasher", "x"), ("allow", "y")];
+    fn keywords_are_read_as_calicos_tokenizer_reads_them() {
+        // `index` is a key that starts with `in`, `hasher` one that starts with `has`; after
+        // a key, operators are read by their first letters; a call's parenthesis follows its
+        // name at once; a set may end with a comma. Each was a disagreement with Calico's
+        // library in the differential run.
+        let pod = [
+            ("index", "1"),
+            ("hasher", "x"),
+            ("allow", "y"),
+            ("not", "n"),
+        ];
         let label = labels(&pod);
-        for text in ["index == '1'", "hasher == 'x'", "allow == 'y'"] {
+        for text in [
+            "index == '1'",
+            "hasher == 'x'",
+            "allow == 'y'",
+            "index notin {'2'}",
+            "hasher startswith 'x'",
+            "allow in {'y',}",
+            "not in {'n'}",
+        ] {
             let selector = Selector::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert!(selector.matches(&label), "{text}");
+        }
+        for text in ["has (index)", "all ()", "index in {,}"] {
+            assert!(Selector::parse(text).is_err(), "{text} parsed");
         }
     }
 
@@ -405,5 +416,65 @@ mod tests {
         }
         let deep = format!("{}all(){}", "(".repeat(200), ")".repeat(200));
         assert_eq!(Selector::parse(&deep), Err(SelectorError::TooDeep));
+    }
+
+    /// One selector judged by Calico's own library (`testenv/calico`).
+    #[derive(serde::Deserialize)]
+    struct Judged {
+        selector: String,
+        labels: std::collections::HashMap<String, String>,
+        valid: bool,
+        matches: bool,
+    }
+
+    /// Calico's library and this parser agree on every judged selector: whether it parses,
+    /// and whether it matches the labels. With `PALISADE_CALICO_DIFFERENTIAL` pointing at a
+    /// JSONL file (`testenv/calico/run.sh`), that file is judged; otherwise the committed
+    /// sample and regressions in `tests/fixtures/calico-differential/`.
+    #[test]
+    fn agrees_with_calicos_library() {
+        let files: Vec<std::path::PathBuf> = match std::env::var_os("PALISADE_CALICO_DIFFERENTIAL")
+        {
+            Some(path) => vec![path.into()],
+            None => {
+                let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/fixtures/calico-differential");
+                let mut files: Vec<_> = std::fs::read_dir(&dir)
+                    .expect("the committed sample")
+                    .filter_map(|e| Some(e.ok()?.path()))
+                    .collect();
+                files.sort();
+                files
+            }
+        };
+        let mut records = 0;
+        let mut disagreements = Vec::new();
+        for file in &files {
+            let text = std::fs::read_to_string(file).expect("a judged file");
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                let judged: Judged = serde_json::from_str(line).expect("a judged record");
+                records += 1;
+                let ours = Selector::parse(&judged.selector)
+                    .ok()
+                    .map(|s| s.matches(&|key| judged.labels.get(key).map(String::as_str)));
+                let theirs = judged.valid.then_some(judged.matches);
+                if ours != theirs {
+                    disagreements.push(format!(
+                        "{:?} on {:?}: Calico {theirs:?}, Palisade {ours:?}",
+                        judged.selector, judged.labels
+                    ));
+                }
+            }
+        }
+        println!(
+            "Calico selector differential: {records} records, {} disagreements",
+            disagreements.len()
+        );
+        assert!(records > 0, "no records in {files:?}");
+        assert!(
+            disagreements.is_empty(),
+            "{}",
+            disagreements[..disagreements.len().min(40)].join("\n")
+        );
     }
 }
