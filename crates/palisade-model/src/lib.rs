@@ -9,6 +9,7 @@ mod location;
 mod object;
 pub mod pod;
 pub mod pointer;
+pub mod selector;
 mod templates;
 
 pub use location::{Location, SourceMap, SourcePosition};

@@ -6,35 +6,12 @@
 //! together, so that a look-alike, or a default someone edited, gets every finding a role of
 //! its own would.
 //!
-//! The content is data read from a fresh API server (`data/bootstrap-rbac.json`, written by
+//! The content is data read from a fresh API server (`palisade_rbac::defaults`, written by
 //! `testenv/cluster/bootstrap-rbac.sh`); a default that differs in another Kubernetes version
 //! is reported as any other role.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
 use palisade_model::Object;
 use serde_json::Value;
-
-/// The defaults by kind, namespace and name, each with its content.
-static DEFAULTS: LazyLock<HashMap<(String, String, String), Value>> = LazyLock::new(|| {
-    let data: Value =
-        serde_json::from_str(include_str!("../data/bootstrap-rbac.json")).unwrap_or(Value::Null);
-    data.get("objects")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|entry| {
-            let field = |key: &str| entry.get(key).and_then(Value::as_str).unwrap_or("");
-            let key = (
-                field("kind").to_string(),
-                field("namespace").to_string(),
-                field("name").to_string(),
-            );
-            (!key.0.is_empty()).then(|| (key, entry.clone()))
-        })
-        .collect()
-});
 
 /// The fields that make a default what it is: a role's rules (or, when a controller aggregates
 /// them, its aggregation rule), a binding's role and subjects.
@@ -43,7 +20,7 @@ const CONTENT: [&str; 4] = ["aggregationRule", "rules", "roleRef", "subjects"];
 /// Whether Kubernetes creates an RBAC object of this kind, namespace (`""` for cluster
 /// scope) and name in every cluster: a binding may refer to it without the input holding it.
 pub fn is_bootstrap_name(kind: &str, namespace: &str, name: &str) -> bool {
-    DEFAULTS.contains_key(&(kind.to_string(), namespace.to_string(), name.to_string()))
+    palisade_rbac::defaults::entry(kind, namespace, name).is_some()
 }
 
 /// Whether `object` is one of Kubernetes' own RBAC defaults, as the API server creates it.
@@ -56,12 +33,11 @@ pub fn is_bootstrap_default(object: &Object) -> bool {
     if !labelled || object.group() != "rbac.authorization.k8s.io" {
         return false;
     }
-    let key = (
-        object.kind.clone(),
-        object.namespace().unwrap_or("").to_string(),
-        object.name().to_string(),
-    );
-    let Some(default) = DEFAULTS.get(&key) else {
+    let Some(default) = palisade_rbac::defaults::entry(
+        &object.kind,
+        object.namespace().unwrap_or(""),
+        object.name(),
+    ) else {
         return false;
     };
     let aggregated = default.get("aggregationRule").is_some();
@@ -120,12 +96,7 @@ mod tests {
     #[test]
     fn the_control_planes_roles_and_the_aggregated_ones_are_recognised_by_content() {
         let label = json!({"kubernetes.io/bootstrapping": "rbac-defaults"});
-        let scheduler = DEFAULTS
-            .get(&(
-                "ClusterRole".into(),
-                String::new(),
-                "system:kube-scheduler".into(),
-            ))
+        let scheduler = palisade_rbac::defaults::entry("ClusterRole", "", "system:kube-scheduler")
             .expect("the data has the scheduler's role");
         let as_served = |name: &str, content: &Value| {
             let mut value = json!({
@@ -156,9 +127,8 @@ mod tests {
             &edited
         )));
         // `admin` is aggregated: whatever rules the controller collected, its rule decides.
-        let admin = DEFAULTS
-            .get(&("ClusterRole".into(), String::new(), "admin".into()))
-            .expect("the data has admin");
+        let admin =
+            palisade_rbac::defaults::entry("ClusterRole", "", "admin").expect("the data has admin");
         let mut collected = admin.clone();
         collected["rules"] =
             json!([{"apiGroups": ["example.com"], "resources": ["widgets"], "verbs": ["*"]}]);
@@ -167,12 +137,13 @@ mod tests {
 
     #[test]
     fn the_data_holds_every_kind_of_default() {
+        let defaults = palisade_rbac::defaults::objects();
         let kinds: std::collections::BTreeSet<&str> =
-            DEFAULTS.keys().map(|(kind, _, _)| kind.as_str()).collect();
+            defaults.iter().map(|o| o.kind.as_str()).collect();
         assert_eq!(
             kinds.into_iter().collect::<Vec<_>>(),
             ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"]
         );
-        assert!(DEFAULTS.len() > 100, "{}", DEFAULTS.len());
+        assert!(defaults.len() > 100, "{}", defaults.len());
     }
 }

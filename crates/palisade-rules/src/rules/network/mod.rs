@@ -13,7 +13,7 @@ mod isolation;
 pub(crate) mod namespace_missing_default_deny;
 pub(crate) mod network_policy_selects_no_pods;
 pub(crate) mod policy;
-pub(crate) mod selector;
+pub(crate) use palisade_model::selector;
 pub(crate) mod service_external_ips;
 pub(crate) mod service_load_balancer;
 pub(crate) mod service_node_port;

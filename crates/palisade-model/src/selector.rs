@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 /// A parsed label selector: every requirement must hold. No requirements selects everything.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct LabelSelector<'a> {
+pub struct LabelSelector<'a> {
     requirements: Vec<Requirement<'a>>,
 }
 
@@ -26,7 +26,7 @@ enum Requirement<'a> {
 impl<'a> LabelSelector<'a> {
     /// Parses a `LabelSelector` value. Absent and `null` are the empty selector, as Go decodes a
     /// missing struct field (callers for which absent means "nothing" check that first).
-    pub(crate) fn parse(value: Option<&'a Value>) -> Option<Self> {
+    pub fn parse(value: Option<&'a Value>) -> Option<Self> {
         let map = match value {
             None | Some(Value::Null) => return Some(Self::default()),
             Some(Value::Object(map)) => map,
@@ -55,13 +55,13 @@ impl<'a> LabelSelector<'a> {
     }
 
     /// Whether the selector has no requirements, and so selects every object.
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.requirements.is_empty()
     }
 
     /// The selector with a prefix taken off every key that has one (Cilium writes `k8s:app`
     /// for the label `app`).
-    pub(crate) fn strip_key_prefixes(mut self, prefixes: &[&str]) -> Self {
+    pub fn strip_key_prefixes(mut self, prefixes: &[&str]) -> Self {
         let strip = |key: &mut &'a str| {
             if let Some(rest) = prefixes.iter().find_map(|p| key.strip_prefix(p)) {
                 *key = rest;
@@ -80,7 +80,7 @@ impl<'a> LabelSelector<'a> {
     }
 
     /// The label keys the selector reads.
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &'a str> + '_ {
+    pub fn keys(&self) -> impl Iterator<Item = &'a str> + '_ {
         self.requirements
             .iter()
             .map(|requirement| match requirement {
@@ -94,7 +94,7 @@ impl<'a> LabelSelector<'a> {
 
     /// Whether labels satisfy every requirement. Labels whose value is not a string count as
     /// absent (the API server admits only strings).
-    pub(crate) fn matches(&self, labels: Option<&Map<String, Value>>) -> bool {
+    pub fn matches(&self, labels: Option<&Map<String, Value>>) -> bool {
         let label = |key: &str| labels.and_then(|l| l.get(key)).and_then(Value::as_str);
         self.requirements
             .iter()

@@ -1,0 +1,104 @@
+//! Upstream's authorizer tests (`plugin/pkg/auth/authorizer/rbac/rbac_test.go`), transcribed
+//! as data in `tests/upstream/authorizer.json`: every case must decide as the API server does.
+
+#![allow(clippy::expect_used, clippy::panic, reason = "a test fails loudly")]
+
+use std::sync::Arc;
+
+use palisade_model::{Object, Origin};
+use palisade_rbac::{Policy, PolicyRule, Request, UserInfo};
+use serde_json::Value;
+
+fn data() -> Value {
+    let text = include_str!("upstream/authorizer.json");
+    serde_json::from_str(text).expect("the transcribed tables")
+}
+
+fn object(value: &Value) -> Object {
+    let origin = Origin {
+        path: Arc::from("authorizer.json"),
+        document: 0,
+        item: None,
+        template: None,
+    };
+    Object::detached(value.clone(), origin).expect("an object")
+}
+
+fn text<'a>(value: &'a Value, key: &str) -> &'a str {
+    value.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+fn request(value: &Value) -> Request {
+    if value.get("path").is_some() {
+        return Request::non_resource(text(value, "verb"), text(value, "path"));
+    }
+    Request::Resource {
+        verb: text(value, "verb").into(),
+        group: text(value, "apiGroup").into(),
+        resource: text(value, "resource").into(),
+        subresource: text(value, "subresource").into(),
+        namespace: text(value, "namespace").into(),
+        name: String::new(),
+    }
+}
+
+fn user(value: &Value) -> UserInfo {
+    UserInfo {
+        name: text(value, "user").into(),
+        groups: value["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
+#[test]
+fn the_authorizer_cases_decide_as_upstream() {
+    let data = data();
+    let cases = data["authorizer"].as_array().expect("cases");
+    assert_eq!(cases.len(), 4);
+    for (i, case) in cases.iter().enumerate() {
+        let objects: Vec<Object> = case["objects"]
+            .as_array()
+            .expect("objects")
+            .iter()
+            .map(object)
+            .collect();
+        let policy = Policy::from_objects(&objects, false);
+        for (key, expected) in [("shouldPass", true), ("shouldFail", false)] {
+            for attributes in case[key].as_array().expect("attributes") {
+                assert_eq!(
+                    policy.allows(&user(attributes), &request(attributes)),
+                    expected,
+                    "case {i}: {attributes}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_rule_cases_match_as_upstream() {
+    let data = data();
+    let cases = data["ruleMatches"].as_array().expect("cases");
+    assert_eq!(cases.len(), 8);
+    let mut checked = 0;
+    for case in cases {
+        let rule = PolicyRule::from_value(&case["rule"]);
+        for pair in case["requests"].as_array().expect("requests") {
+            let expected = pair[1].as_bool().expect("a verdict");
+            assert_eq!(
+                rule.allows(&request(&pair[0])),
+                expected,
+                "{}: {}",
+                case["name"],
+                pair[0]
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 70);
+}
