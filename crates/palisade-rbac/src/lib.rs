@@ -19,7 +19,7 @@ mod rule;
 mod subject;
 
 pub use policy::{Binding, BindingSubject, Policy, Role, RoleRef};
-pub use query::{Grant, Named, WhoCan, merge};
+pub use query::{Grant, Named, WhoCan, covers, merge};
 pub use request::Request;
 pub use rule::PolicyRule;
 pub use subject::{Subject, SubjectError, UserInfo};

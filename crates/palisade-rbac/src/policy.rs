@@ -1,7 +1,7 @@
 //! The RBAC objects of a set, read into roles and bindings, with ClusterRoles' aggregation
 //! resolved as the controller resolves it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use palisade_model::selector::LabelSelector;
 use palisade_model::{Object, ObjectRef};
@@ -115,6 +115,8 @@ pub struct Policy {
     bindings: Vec<Binding>,
     /// Index into `roles` by (namespace, name); ClusterRoles have namespace "".
     by_name: HashMap<(String, String), usize>,
+    /// The bindings read, by (kind, namespace, name): the first of a name wins.
+    binding_names: HashSet<(&'static str, String, String)>,
 }
 
 fn strings_map(value: Option<&Value>) -> serde_json::Map<String, Value> {
@@ -199,11 +201,8 @@ impl Policy {
                 } else {
                     ("ClusterRoleBinding", String::new())
                 };
-                let duplicate = self
-                    .bindings
-                    .iter()
-                    .any(|b| b.kind == kind && b.namespace == namespace && b.name == object.name());
-                if duplicate {
+                let key = (kind, namespace.clone(), object.name().to_string());
+                if !self.binding_names.insert(key) {
                     return;
                 }
                 let role_ref = RoleRef {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::SUPERUSER_GROUP;
-use crate::policy::{Binding, Policy, Role};
+use crate::policy::{Binding, BindingSubject, Policy, Role};
 use crate::request::Request;
 use crate::rule::PolicyRule;
 use crate::subject::{Subject, UserInfo};
@@ -51,6 +51,18 @@ pub struct WhoCan {
     pub request: Option<Request>,
     /// Every subject entry of a binding whose role allows the request.
     pub grants: Vec<Grant>,
+}
+
+impl Grant {
+    fn new(subject: &BindingSubject, binding: &Binding, role: &Role, rule: &PolicyRule) -> Self {
+        Self {
+            subject: subject.subject(&binding.namespace),
+            binding: named_binding(binding),
+            role: named_role(role),
+            rule: rule.clone(),
+            namespace: binding.namespace.clone(),
+        }
+    }
 }
 
 fn named_binding(binding: &Binding) -> Named {
@@ -135,13 +147,7 @@ impl Policy {
                 continue;
             };
             for subject in &binding.subjects {
-                grants.push(Grant {
-                    subject: subject.subject(&binding.namespace),
-                    binding: named_binding(binding),
-                    role: named_role(role),
-                    rule: rule.clone(),
-                    namespace: binding.namespace.clone(),
-                });
+                grants.push(Grant::new(subject, binding, role, rule));
             }
         }
         WhoCan {
@@ -171,13 +177,7 @@ impl Policy {
                 continue;
             };
             for rule in &role.rules {
-                out.push(Grant {
-                    subject: subject.subject(&binding.namespace),
-                    binding: named_binding(binding),
-                    role: named_role(role),
-                    rule: rule.clone(),
-                    namespace: binding.namespace.clone(),
-                });
+                out.push(Grant::new(subject, binding, role, rule));
             }
         }
         out
@@ -208,6 +208,12 @@ pub fn merge(rules: &[PolicyRule]) -> Vec<PolicyRule> {
             None => merged.push(rule),
         }
     }
+    // `*` is every verb: the others beside it say nothing more.
+    for rule in &mut merged {
+        if rule.verbs.iter().any(|v| v == "*") {
+            rule.verbs = vec!["*".to_string()];
+        }
+    }
     let covered: Vec<bool> = merged
         .iter()
         .enumerate()
@@ -229,7 +235,7 @@ pub fn merge(rules: &[PolicyRule]) -> Vec<PolicyRule> {
 
 /// Whether `a` allows everything `b` does, judged field by field (`*` covers anything; a
 /// URL ending in `*` covers those it prefixes).
-fn covers(a: &PolicyRule, b: &PolicyRule) -> bool {
+pub fn covers(a: &PolicyRule, b: &PolicyRule) -> bool {
     let all = |list: &[String], of: &[String]| {
         list.iter().any(|x| x == "*") || of.iter().all(|x| list.contains(x))
     };

@@ -20,6 +20,12 @@ enum Command {
     Scan(commands::scan::ScanArgs),
     /// Check what runs in a live cluster (kubeconfig or in-cluster), with the same rules.
     Audit(commands::audit::AuditArgs),
+    /// Who may make a request, and through which binding and role (RBAC, exactly as the API
+    /// server decides it), from manifests (`-f`) or the live cluster.
+    WhoCan(commands::rbac::WhoCanArgs),
+    /// What a subject (`user:NAME`, `group:NAME`, `sa:NAMESPACE/NAME`) may do: its rules,
+    /// merged, by namespace, from manifests (`-f`) or the live cluster.
+    Can(commands::rbac::CanArgs),
     /// List every rule.
     Rules(commands::rules::RulesArgs),
     /// Print a rule's documentation.
@@ -37,6 +43,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => commands::scan::run(&args),
         Command::Audit(args) => commands::audit::run(&args),
+        Command::WhoCan(args) => commands::rbac::who_can(&args),
+        Command::Can(args) => commands::rbac::can(&args),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Init(args) => commands::init::run(&args),

@@ -6,6 +6,7 @@ pub(crate) mod explain;
 pub(crate) mod init;
 pub(crate) mod install;
 pub(crate) mod output;
+pub(crate) mod rbac;
 mod report_file;
 pub(crate) mod rules;
 pub(crate) mod scan;
