@@ -12,6 +12,7 @@
 //! Pure: no IO, no async, no network. Front ends load the objects.
 
 pub mod defaults;
+pub mod paths;
 mod policy;
 mod query;
 mod request;

@@ -53,7 +53,55 @@ pub struct WhoCan {
     pub grants: Vec<Grant>,
 }
 
+/// [`Policy::grant_for`] over the bindings [`Policy::bindings_of`] found for the user.
+pub fn grant_among(
+    bindings: &[(&Binding, &BindingSubject, &Role)],
+    superuser: bool,
+    request: &Request,
+) -> Option<Grant> {
+    if superuser {
+        return Some(Grant::superuser());
+    }
+    let namespace = request.namespace();
+    bindings.iter().find_map(|(binding, subject, role)| {
+        let counts = binding.kind == "ClusterRoleBinding"
+            || (!namespace.is_empty() && binding.namespace == namespace);
+        let rule = role.rules.iter().find(|r| counts && r.allows(request))?;
+        Some(Grant::new(subject, binding, role, rule))
+    })
+}
+
 impl Grant {
+    /// What the API server grants `system:masters` before RBAC is asked: everything.
+    fn superuser() -> Self {
+        let all = || vec!["*".to_string()];
+        Self {
+            subject: Some(Subject::Group {
+                name: SUPERUSER_GROUP.to_string(),
+            }),
+            binding: Named {
+                kind: "(API server)".to_string(),
+                namespace: String::new(),
+                name: "superuser group".to_string(),
+                default: true,
+            },
+            role: Named {
+                kind: "(everything)".to_string(),
+                namespace: String::new(),
+                name: String::new(),
+                default: true,
+            },
+            rule: PolicyRule {
+                verbs: all(),
+                api_groups: all(),
+                resources: all(),
+                resource_names: Vec::new(),
+                non_resource_urls: all(),
+            },
+            namespace: String::new(),
+        }
+    }
+
     fn new(subject: &BindingSubject, binding: &Binding, role: &Role, rule: &PolicyRule) -> Self {
         Self {
             subject: subject.subject(&binding.namespace),
@@ -113,35 +161,46 @@ impl Policy {
                 })
     }
 
+    /// The bindings that name this user, with their roles: what every question about the user
+    /// reads, found once (most bindings name someone else).
+    pub fn bindings_of<'a>(
+        &'a self,
+        user: &UserInfo,
+    ) -> Vec<(&'a Binding, &'a BindingSubject, &'a Role)> {
+        self.bindings()
+            .iter()
+            .filter_map(|binding| {
+                let subject = binding
+                    .subjects
+                    .iter()
+                    .find(|s| s.applies_to(user, &binding.namespace))?;
+                Some((binding, subject, self.role_of(binding)?))
+            })
+            .collect()
+    }
+
+    /// One grant that allows the request for this user, if any: the first binding, role and
+    /// rule that do (the superuser group's own for `system:masters`).
+    pub fn grant_for(&self, user: &UserInfo, request: &Request) -> Option<Grant> {
+        if user.groups.iter().any(|g| g == SUPERUSER_GROUP) {
+            return Some(Grant::superuser());
+        }
+        self.bindings_for(request.namespace())
+            .find_map(|(binding, role)| {
+                let subject = binding
+                    .subjects
+                    .iter()
+                    .find(|s| s.applies_to(user, &binding.namespace))?;
+                let rule = role.rules.iter().find(|r| r.allows(request))?;
+                Some(Grant::new(subject, binding, role, rule))
+            })
+    }
+
     /// Every subject of every binding whose role allows the request, with the binding, role
     /// and rule. The group `system:masters`, which the API server lets do anything, is listed
     /// as such (with no binding) ahead of them.
     pub fn who_can(&self, request: &Request) -> WhoCan {
-        let mut grants = vec![Grant {
-            subject: Some(Subject::Group {
-                name: SUPERUSER_GROUP.to_string(),
-            }),
-            binding: Named {
-                kind: "(API server)".to_string(),
-                namespace: String::new(),
-                name: "superuser group".to_string(),
-                default: true,
-            },
-            role: Named {
-                kind: "(everything)".to_string(),
-                namespace: String::new(),
-                name: String::new(),
-                default: true,
-            },
-            rule: PolicyRule {
-                verbs: vec!["*".into()],
-                api_groups: vec!["*".into()],
-                resources: vec!["*".into()],
-                resource_names: vec![],
-                non_resource_urls: vec!["*".into()],
-            },
-            namespace: String::new(),
-        }];
+        let mut grants = vec![Grant::superuser()];
         for (binding, role) in self.bindings_for(request.namespace()) {
             let Some(rule) = role.rules.iter().find(|r| r.allows(request)) else {
                 continue;

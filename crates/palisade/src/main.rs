@@ -26,6 +26,9 @@ enum Command {
     /// What a subject (`user:NAME`, `group:NAME`, `sa:NAMESPACE/NAME`) may do: its rules,
     /// merged, by namespace, from manifests (`-f`) or the live cluster.
     Can(commands::rbac::CanArgs),
+    /// Who can become cluster-admin through their permissions, and how, step by step (pods
+    /// run as other service accounts, tokens, impersonation, binding, certificates).
+    Paths(commands::rbac::PathsArgs),
     /// List every rule.
     Rules(commands::rules::RulesArgs),
     /// Print a rule's documentation.
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => commands::audit::run(&args),
         Command::WhoCan(args) => commands::rbac::who_can(&args),
         Command::Can(args) => commands::rbac::can(&args),
+        Command::Paths(args) => commands::rbac::paths(&args),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Init(args) => commands::init::run(&args),

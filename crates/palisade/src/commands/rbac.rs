@@ -13,7 +13,10 @@ use palisade_rbac::{Policy, Request, Subject};
 
 use super::{EXIT_CLEAN, write_stdout};
 
+mod paths;
 mod render;
+
+pub(crate) use paths::{PathsArgs, run as paths};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
@@ -142,12 +145,18 @@ pub(crate) fn can(args: &CanArgs) -> anyhow::Result<ExitCode> {
 
 /// The policy of the manifests given, or of the live cluster.
 fn load_policy(source: &PolicySource) -> anyhow::Result<Policy> {
+    let (objects, defaults) = load_objects(source, &[])?;
+    Ok(Policy::from_objects(&objects, defaults))
+}
+
+/// The RBAC objects, and the objects of `more` kinds (plural resource names), of the manifests
+/// given or of the live cluster; and whether the defaults of a fresh cluster apply.
+fn load_objects(source: &PolicySource, more: &[&str]) -> anyhow::Result<(Vec<Object>, bool)> {
     if source.filename.is_empty() {
         if source.no_defaults {
             bail!("--no-defaults applies to manifests (-f); a live cluster has its own");
         }
-        let objects = read_cluster(source)?;
-        return Ok(Policy::from_objects(&objects, false));
+        return Ok((read_cluster(source, more)?, false));
     }
     let inputs: Vec<InputArg> = source
         .filename
@@ -169,26 +178,32 @@ fn load_policy(source: &PolicySource) -> anyhow::Result<Policy> {
         objects.extend(
             file.objects
                 .into_iter()
-                .filter(|o| o.group() == "rbac.authorization.k8s.io"),
+                .filter(|o| o.group() == "rbac.authorization.k8s.io" || !more.is_empty()),
         );
     }
     // An unreadable file could hold the binding that answers the question: no answer then.
     if !problems.is_empty() {
         bail!("cannot read every input:\n  {}", problems.join("\n  "));
     }
-    Ok(Policy::from_objects(&objects, !source.no_defaults))
+    Ok((objects, !source.no_defaults))
 }
 
 /// The Roles, ClusterRoles and bindings of the live cluster; any that cannot be listed is an
 /// error, since a missing binding would change the answer.
-fn read_cluster(source: &PolicySource) -> anyhow::Result<Vec<Object>> {
-    let kinds = palisade_cluster::select(&[
-        "roles.rbac.authorization.k8s.io".to_string(),
-        "clusterroles.rbac.authorization.k8s.io".to_string(),
-        "rolebindings.rbac.authorization.k8s.io".to_string(),
-        "clusterrolebindings.rbac.authorization.k8s.io".to_string(),
-    ])
-    .map_err(|unknown| anyhow!("the audit catalog lacks {}", unknown.join(", ")))?;
+fn read_cluster(source: &PolicySource, more: &[&str]) -> anyhow::Result<Vec<Object>> {
+    let mut names: Vec<String> = [
+        "roles.rbac.authorization.k8s.io",
+        "clusterroles.rbac.authorization.k8s.io",
+        "rolebindings.rbac.authorization.k8s.io",
+        "clusterrolebindings.rbac.authorization.k8s.io",
+    ]
+    .iter()
+    .chain(more)
+    .map(|k| (*k).to_string())
+    .collect();
+    names.dedup();
+    let kinds = palisade_cluster::select(&names)
+        .map_err(|unknown| anyhow!("the audit catalog lacks {}", unknown.join(", ")))?;
     let target = palisade_cluster::Target {
         kubeconfig: source.kubeconfig.clone(),
         context: source.context.clone(),

@@ -133,7 +133,12 @@ pub(crate) fn who_can(answer: &WhoCan) -> String {
     let mut distinct = subjects;
     distinct.sort_unstable();
     distinct.dedup();
-    let _ = writeln!(out, "{} subjects", distinct.len());
+    let noun = if distinct.len() == 1 {
+        "subject"
+    } else {
+        "subjects"
+    };
+    let _ = writeln!(out, "{} {noun}", distinct.len());
     out
 }
 
