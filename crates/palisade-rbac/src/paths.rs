@@ -33,6 +33,43 @@ struct Bindings<'p> {
     bindings: Vec<(&'p Binding, &'p BindingSubject, &'p Role)>,
     superuser: bool,
 }
+
+/// What the namespaced techniques need: running pods, workloads, tokens, exec, impersonation.
+const ACTING_VERBS: [&str; 5] = ["create", "update", "patch", "impersonate", "*"];
+const ACTING_RESOURCES: [&str; 12] = [
+    "pods",
+    "pods/exec",
+    "serviceaccounts",
+    "serviceaccounts/token",
+    "deployments",
+    "daemonsets",
+    "statefulsets",
+    "replicasets",
+    "jobs",
+    "cronjobs",
+    "replicationcontrollers",
+    "*",
+];
+
+impl Bindings<'_> {
+    /// Whether a binding of the subject could allow a namespaced technique in `namespace`: a
+    /// quick test that spares the exact questions in the many namespaces where the subject
+    /// holds nothing that acts (a role that only reads, the discovery roles everyone has).
+    fn may_act_in(&self, namespace: &str) -> bool {
+        self.superuser
+            || self.bindings.iter().any(|(binding, _, role)| {
+                (binding.kind == "ClusterRoleBinding" || binding.namespace == namespace)
+                    && role.rules.iter().any(|rule| {
+                        rule.verbs
+                            .iter()
+                            .any(|v| ACTING_VERBS.contains(&v.as_str()))
+                            && rule.resources.iter().any(|r| {
+                                ACTING_RESOURCES.contains(&r.as_str()) || r.starts_with("*/")
+                            })
+                    })
+            })
+    }
+}
 use crate::request::Request;
 use crate::subject::Subject;
 
@@ -299,7 +336,12 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        let mut namespaces: Vec<&String> = self.accounts.by_namespace.keys().collect();
+        let mut namespaces: Vec<&String> = self
+            .accounts
+            .by_namespace
+            .keys()
+            .filter(|ns| subject_bindings.may_act_in(ns))
+            .collect();
         namespaces.sort();
         for namespace in namespaces {
             let all_accounts = Accounts::sorted(self.accounts.by_namespace.get(namespace));

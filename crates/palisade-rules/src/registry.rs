@@ -89,6 +89,7 @@ pub static RULES: &[&RuleDef] = &[
     &rbac::user_direct_binding::RULE,
     &rbac::default_service_account_binding::RULE,
     &rbac::binding_role_missing::RULE,
+    &rbac::escalation_path::RULE,
     // -- api-lifecycle --
     &api_lifecycle::deprecated_api_version::RULE,
     // -- reliability (off by default) --

@@ -12,6 +12,7 @@ pub(crate) mod cluster_admin_binding;
 pub(crate) mod csr_approve;
 pub(crate) mod default_service_account_binding;
 pub(crate) mod escalate_bind_impersonate;
+pub(crate) mod escalation_path;
 pub(crate) mod exec_attach;
 pub(crate) mod node_proxy;
 mod policy_rule;
