@@ -138,12 +138,16 @@ impl Policy {
         &'a self,
         namespace: &'a str,
     ) -> impl Iterator<Item = (&'a Binding, &'a Role)> + 'a {
-        self.bindings()
+        // ClusterRoleBindings first, as the authorizer visits them (and lists subjects).
+        let cluster = self
+            .bindings()
             .iter()
-            .filter(move |b| {
-                b.kind == "ClusterRoleBinding"
-                    || (!namespace.is_empty() && b.namespace == namespace)
-            })
+            .filter(|b| b.kind == "ClusterRoleBinding");
+        let local = self.bindings().iter().filter(move |b| {
+            b.kind == "RoleBinding" && !namespace.is_empty() && b.namespace == namespace
+        });
+        cluster
+            .chain(local)
             .filter_map(|b| Some((b, self.role_of(b)?)))
     }
 

@@ -102,3 +102,54 @@ fn the_rule_cases_match_as_upstream() {
     }
     assert_eq!(checked, 70);
 }
+
+/// Upstream's `TestSubjectLocator` (`subject_locator_test.go`): who-can lists the same
+/// subjects, in the same order (the superuser group, then ClusterRoleBindings, then
+/// RoleBindings).
+#[test]
+fn who_can_locates_subjects_as_upstream() {
+    let data: Value = serde_json::from_str(include_str!("upstream/subject_locator.json"))
+        .expect("the transcribed tables");
+    let cases = data["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 2);
+    for case in cases {
+        let objects: Vec<Object> = case["objects"]
+            .as_array()
+            .expect("objects")
+            .iter()
+            .map(object)
+            .collect();
+        let policy = Policy::from_objects(&objects, false);
+        for action in case["actions"].as_array().expect("actions") {
+            let attributes = &action[0];
+            let request = Request::Resource {
+                verb: text(attributes, "verb").into(),
+                group: String::new(),
+                resource: text(attributes, "resource").into(),
+                subresource: String::new(),
+                namespace: text(attributes, "namespace").into(),
+                name: String::new(),
+            };
+            let found: Vec<String> = policy
+                .who_can(&request)
+                .grants
+                .iter()
+                .filter_map(|g| g.subject.as_ref())
+                .map(|s| match s {
+                    palisade_rbac::Subject::User { name } => format!("User:{name}"),
+                    palisade_rbac::Subject::Group { name } => format!("Group:{name}"),
+                    palisade_rbac::Subject::ServiceAccount { namespace, name } => {
+                        format!("ServiceAccount:{namespace}/{name}")
+                    }
+                })
+                .collect();
+            let expected: Vec<&str> = action[1]
+                .as_array()
+                .expect("subjects")
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            assert_eq!(found, expected, "{}: {attributes}", case["name"]);
+        }
+    }
+}
