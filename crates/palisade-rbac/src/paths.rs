@@ -14,6 +14,7 @@
 //!   in a namespace can run as any service account of that namespace.
 //! - `create-token`: `serviceaccounts/token` issues a token for a service account.
 //! - `exec-pods`: exec into a namespace's pods gives the tokens of the accounts they run as.
+//! - `read-token-secret`: reading (get or list) a legacy token Secret is holding the token.
 //! - `nodes-proxy`: the kubelet API reached through `nodes/proxy` execs into any pod.
 //!
 //! An identity that may do everything (`*` on everything, cluster-wide, as `cluster-admin`) is
@@ -115,7 +116,14 @@ pub struct Accounts {
     by_namespace: HashMap<String, HashSet<String>>,
     /// The accounts pods run as, by namespace: exec into them, or reach them through a node.
     running: HashMap<String, HashSet<String>>,
+    /// Legacy token Secrets (`kubernetes.io/service-account-token`) by namespace: (Secret,
+    /// account). Reading one is holding the account's token.
+    tokens: HashMap<String, Vec<(String, String)>>,
 }
+
+/// The annotation a legacy token Secret names its service account with (in the metadata,
+/// so a metadata-only list of a cluster's Secrets has it).
+const TOKEN_ACCOUNT: &str = "kubernetes.io/service-account.name";
 
 impl Accounts {
     pub fn from_objects<'a>(
@@ -141,6 +149,27 @@ impl Accounts {
             }
             if object.kind == "Namespace" && object.group().is_empty() {
                 accounts.add(object.name(), "default", false);
+            }
+            let token_type = object
+                .value
+                .get("type")
+                .and_then(|t| t.as_str())
+                .is_none_or(|t| t == "kubernetes.io/service-account-token");
+            if object.kind == "Secret"
+                && object.group().is_empty()
+                && token_type
+                && let Some(account) = object
+                    .annotations()
+                    .and_then(|a| a.get(TOKEN_ACCOUNT))
+                    .and_then(|v| v.as_str())
+                    .filter(|a| !a.is_empty())
+            {
+                accounts.add(&namespace, account, false);
+                accounts
+                    .tokens
+                    .entry(namespace.clone())
+                    .or_default()
+                    .push((object.name().to_string(), account.to_string()));
             }
         }
         accounts
@@ -400,6 +429,37 @@ impl<'a> Graph<'a> {
                         "exec-pods",
                         "execs into a pod that runs as it",
                         grants.clone(),
+                    ));
+                }
+            }
+        }
+        let mut token_namespaces: Vec<&String> = self.accounts.tokens.keys().collect();
+        token_namespaces.sort();
+        for namespace in token_namespaces {
+            for (secret, account) in self
+                .accounts
+                .tokens
+                .get(namespace)
+                .map_or(&[][..], Vec::as_slice)
+            {
+                let read = self
+                    .all(
+                        subject_bindings,
+                        &[request("get", "", "secrets", namespace, secret)],
+                    )
+                    .or_else(|| {
+                        self.all(
+                            subject_bindings,
+                            &[request("list", "", "secrets", namespace, "")],
+                        )
+                    });
+                if let Some(grants) = read {
+                    out.push(self.account_step(
+                        namespace,
+                        account,
+                        "read-token-secret",
+                        "reads its legacy token Secret",
+                        grants,
                     ));
                 }
             }

@@ -67,6 +67,7 @@ fn every_escalation_is_found_with_the_shortest_path() {
         [
             "user:mallory: impersonate",
             "group:platform: bind-cluster-admin",
+            "user:oncall: read-token-secret > holds-everything",
             "sa:build/builder: create-token > holds-everything",
             "sa:ci/deployer: create-pods > holds-everything",
             "user:junior: create-pods > create-token > holds-everything",

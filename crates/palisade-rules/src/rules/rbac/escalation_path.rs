@@ -13,7 +13,8 @@ declare_rule! {
     /// ## What it does
     /// Reports each subject (user, group, service account) that can become cluster-admin
     /// through a chain of two or more steps, with the shortest chain: running a pod as a
-    /// namespace's service account, creating a token for one, exec into its pods, reaching pods
+    /// namespace's service account, creating a token for one or reading its legacy token
+    /// Secret, exec into its pods, reaching pods
     /// through `nodes/proxy`, impersonating, binding `cluster-admin`, approving a client
     /// certificate (the techniques of `palisade paths`, see the RBAC guide). The permissions
     /// are decided with the authorizer's exact semantics, over the input's roles and bindings
@@ -72,7 +73,7 @@ declare_rule! {
         summary: "Subject can become cluster-admin in several steps",
         standards: &["NSA-CISA: authentication and authorization", "MITRE ATT&CK T1078", "MITRE ATT&CK T1068"],
         check: Check::Set {
-            kinds: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "Namespace"],
+            kinds: &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "Namespace", "Secret"],
             workloads: true,
             check,
         },

@@ -54,8 +54,10 @@ pub(crate) fn run(args: &PathsArgs) -> anyhow::Result<ExitCode> {
         .map(Subject::parse)
         .transpose()
         .map_err(|e| anyhow!("{e}"))?;
-    let (objects, defaults) =
-        load_objects(&args.source, &["serviceaccounts", "pods", "namespaces"])?;
+    let (objects, defaults) = load_objects(
+        &args.source,
+        &["serviceaccounts", "pods", "namespaces", "secrets"],
+    )?;
     let policy = Policy::from_objects(&objects, defaults);
     let accounts = Accounts::from_objects(&objects, PodTemplates::built_in());
     let mut graph = Graph::new(&policy, &accounts);
