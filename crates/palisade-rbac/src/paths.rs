@@ -206,6 +206,12 @@ pub struct Graph<'a> {
     edges: HashMap<Subject, Vec<Step>>,
 }
 
+/// The verbs that, on every resource, are everything (Kubernetes' own list for a role that is
+/// cluster-admin in all but name).
+const EVERY_VERB: [&str; 7] = [
+    "get", "list", "watch", "create", "update", "patch", "delete",
+];
+
 const WORKLOADS: [(&str, &str); 7] = [
     ("apps", "deployments"),
     ("apps", "daemonsets"),
@@ -267,7 +273,14 @@ impl<'a> Graph<'a> {
             how: how.to_string(),
             grants,
         };
-        if let Some(grants) = self.all(subject_bindings, &[request("*", "*", "*", "", "")]) {
+        // `*`, or every verb spelled out, on every resource of every group, cluster-wide: what
+        // cluster-admin grants, however it is written.
+        let everything: Vec<Request> = EVERY_VERB
+            .iter()
+            .map(|verb| request(verb, "*", "*", "", ""))
+            .collect();
+        if let Some(mut grants) = self.all(subject_bindings, &everything) {
+            grants.dedup();
             out.push(admin(
                 "holds-everything",
                 "may do everything, everywhere",

@@ -183,3 +183,49 @@ fn merged_rules_allow_exactly_what_the_rules_did() {
         }
     }
 }
+
+#[test]
+fn every_verb_spelled_out_on_everything_is_cluster_admin() {
+    use palisade_model::PodTemplates;
+    use palisade_rbac::paths::{Accounts, Graph};
+    let yaml = r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: all-but-in-name}
+rules:
+- {apiGroups: ["*"], resources: ["*"], verbs: [get, list, watch, create, update, patch, delete]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops-all}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: all-but-in-name}
+subjects:
+- {kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: almost}
+rules:
+- {apiGroups: ["*"], resources: ["*"], verbs: [get, list, watch, create, update, patch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: dev-almost}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: almost}
+subjects:
+- {kind: Group, name: dev, apiGroup: rbac.authorization.k8s.io}
+"#;
+    let objects = objects(yaml);
+    let policy = Policy::from_objects(&objects, false);
+    let accounts = Accounts::from_objects(&objects, PodTemplates::built_in());
+    let mut graph = Graph::new(&policy, &accounts);
+    let ops = Subject::Group { name: "ops".into() };
+    let dev = Subject::Group { name: "dev".into() };
+    let paths = graph.paths_to_admin(&[ops.clone(), dev]);
+    let techniques: Vec<(String, &str)> = paths
+        .iter()
+        .map(|p| (p.from.to_string(), p.steps[0].technique))
+        .collect();
+    // dev lacks delete: not everything, and with no service account to become, no path.
+    assert_eq!(techniques, [(ops.to_string(), "holds-everything")]);
+}
