@@ -24,6 +24,17 @@ fn object(value: &Value) -> Object {
     Object::detached(value.clone(), origin).expect("an object")
 }
 
+/// The policy of a case's objects, without the defaults (upstream's tables have none).
+fn policy_of(case: &Value) -> Policy {
+    let objects: Vec<Object> = case["objects"]
+        .as_array()
+        .expect("objects")
+        .iter()
+        .map(object)
+        .collect();
+    Policy::from_objects(&objects, false)
+}
+
 fn text<'a>(value: &'a Value, key: &str) -> &'a str {
     value.get(key).and_then(Value::as_str).unwrap_or("")
 }
@@ -61,13 +72,7 @@ fn the_authorizer_cases_decide_as_upstream() {
     let cases = data["authorizer"].as_array().expect("cases");
     assert_eq!(cases.len(), 4);
     for (i, case) in cases.iter().enumerate() {
-        let objects: Vec<Object> = case["objects"]
-            .as_array()
-            .expect("objects")
-            .iter()
-            .map(object)
-            .collect();
-        let policy = Policy::from_objects(&objects, false);
+        let policy = policy_of(case);
         for (key, expected) in [("shouldPass", true), ("shouldFail", false)] {
             for attributes in case[key].as_array().expect("attributes") {
                 assert_eq!(
@@ -113,13 +118,7 @@ fn who_can_locates_subjects_as_upstream() {
     let cases = data["cases"].as_array().expect("cases");
     assert_eq!(cases.len(), 2);
     for case in cases {
-        let objects: Vec<Object> = case["objects"]
-            .as_array()
-            .expect("objects")
-            .iter()
-            .map(object)
-            .collect();
-        let policy = Policy::from_objects(&objects, false);
+        let policy = policy_of(case);
         for action in case["actions"].as_array().expect("actions") {
             let attributes = &action[0];
             let request = Request::Resource {
